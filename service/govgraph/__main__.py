@@ -1,0 +1,3 @@
+from govgraph.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""govgraph: validate, query, export and serve the governance knowledge graph.
+
+Results go to stdout, messages and progress to stderr, so commands compose in pipelines.
+Exit codes: 0 success (valid data), 1 constraint violations, 2 unreadable input or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from govgraph import __version__, export, queries, report, results, sources
+from govgraph.progress import Progress
+from govgraph.sources import InputError
+from govgraph.store import load_store
+from govgraph.validate import validate
+
+EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
+
+
+def _fail(message: str) -> int:
+    print(f"govgraph: {message}", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    files = sources.with_context(args.files) if args.files else (
+        sources.with_context([]) if args.data_only else sources.shipped())
+    rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
+                   progress=Progress("govgraph validate"))
+    sys.stdout.write(report.render(rep, args.format, lang=args.lang))
+    if args.format != "text":
+        print(report.summary(rep), file=sys.stderr)
+    return rep.exit_code(strict=args.strict)
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise queries.QueryError(f"--param expects key=value, got {pair!r}")
+        values[key.strip()] = value
+    return values
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    library = queries.library()
+    if args.list or not args.name:
+        for q in library.values():
+            print(f"{q.name}\t{q.title}")
+            for p in q.params:
+                need = "required" if p.required else f"optional, default {p.default}" \
+                    if p.default else "optional"
+                print(f"    --param {p.name}=<{p.type}>  ({need}) {p.description}")
+        return EXIT_OK
+    query = queries.get(args.name)
+    store = load_store(sources.shipped() if not args.data else
+                       [sources.SourceFile.of(d) for d in args.data])
+    result = queries.run_named_query(store, query, _params(args.param))
+    if args.format == "table":
+        sys.stdout.write(results.table(result))
+    else:
+        sys.stdout.buffer.write(results.serialize(result, results.TABULAR[args.format]))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = load_store(sources.shipped())
+    data = export.dump(store, args.format)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {len(store)} quads to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="govgraph", description=__doc__.split("\n")[0] if __doc__
+                                else None)
+    p.add_argument("--version", action="version", version=f"govgraph {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="validate RDF data against the govgraph shapes",
+                       description="Validate the given files (with the ontology and the "
+                       "reference data they link to), or all shipped data when none are given. "
+                       "Exit 0 valid, 1 violations, 2 unreadable input.")
+    v.add_argument("files", nargs="*", help="Turtle, TriG, JSON-LD, N-Triples or N-Quads files")
+    v.add_argument("--format", choices=report.FORMATS, default="text")
+    v.add_argument("--lang", choices=("en", "it"), default="en", help="language of messages")
+    v.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    v.add_argument("--shapes", type=Path, action="append", default=[],
+                   help="extra SHACL shapes file to apply on top of govgraph's (repeatable)")
+    v.add_argument("--data-only", action="store_true",
+                   help="without files: check only the ontology and reference data")
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser("query", help="run a named query from the query library")
+    q.add_argument("name", nargs="?", help="the query's name (see --list)")
+    q.add_argument("--list", action="store_true", help="list the named queries")
+    q.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    q.add_argument("--format", choices=("table", *results.TABULAR), default="table")
+    q.add_argument("--data", action="append", metavar="FILE",
+                   help="query these files instead of the shipped dataset (repeatable)")
+    q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser("export", help="write the whole dataset (ontology + data) as one dump")
+    e.add_argument("--format", choices=tuple(export.DUMP_FORMATS), default="ttl")
+    e.add_argument("-o", "--output", help="file to write (default: stdout)")
+    e.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        return _fail(str(exc))
+    except queries.QueryError as exc:
+        return _fail(str(exc))
+    except SyntaxError as exc:
+        return _fail(f"the query is not valid SPARQL: {exc}")
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

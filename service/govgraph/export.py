@@ -1,0 +1,30 @@
+"""Dumps of the whole dataset (ontology + data), the same bytes for the CLI and the service."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from govgraph.namespaces import PREFIXES
+from govgraph.store import OxigraphStore
+
+#: Dump formats by short name; the dataset formats keep one named graph per file.
+DUMP_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+
+
+def dump(store: OxigraphStore, fmt: str) -> bytes:
+    """Serialize the dataset. Graph formats get the union of all graphs, deduplicated."""
+    rdf_format = DUMP_FORMATS[fmt]
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    if rdf_format.supports_datasets:
+        quads = sorted(store.inner.quads_for_pattern(None, None, None, None), key=str)
+        return bytes(ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b"")
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(triples, ox.QueryTriples)
+    ordered = sorted(triples, key=str)
+    return bytes(ox.serialize(ordered, format=rdf_format, prefixes=prefixes) or b"")

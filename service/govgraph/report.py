@@ -1,0 +1,99 @@
+"""Validation reports for people (text) and for machines (JSON, JUnit XML)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from itertools import groupby
+
+from govgraph.namespaces import compact
+from govgraph.validate import SEVERITIES, Report, Result
+
+FORMATS = ("text", "json", "junit")
+
+
+def render(report: Report, fmt: str, *, lang: str = "en") -> str:
+    if fmt == "json":
+        return as_json(report, lang=lang)
+    if fmt == "junit":
+        return as_junit(report, lang=lang)
+    return as_text(report, lang=lang)
+
+
+def summary(report: Report) -> str:
+    counts = ", ".join(
+        f"{report.count(s)} {s.lower()}{'s' if report.count(s) != 1 else ''}" for s in SEVERITIES
+    )
+    nodes = len({r.focus for r in report.results})
+    verdict = "conforms" if report.conforms else "does not conform"
+    return (f"{verdict}: {counts} on {nodes} node{'s' if nodes != 1 else ''} "
+            f"({len(report.files)} files checked)")
+
+
+def _by_node(report: Report) -> list[tuple[str, list[Result]]]:
+    return [(focus, list(group)) for focus, group in
+            groupby(report.results, key=lambda r: r.focus)]
+
+
+def as_text(report: Report, *, lang: str = "en") -> str:
+    out: list[str] = []
+    for focus, results in _by_node(report):
+        first = results[0]
+        where = f"  ({first.file}:{first.line})" if first.file and first.line else (
+            f"  ({first.file})" if first.file else "")
+        label = f'  "{first.focus_label}"' if first.focus_label else ""
+        out.append(f"{focus}{label}{where}")
+        for r in results:
+            path = compact(r.path) if r.path else "(node)"
+            value = f"  value: {r.value}" if r.value is not None else ""
+            out.append(f"  {r.severity}  {path}{value}")
+            out.append(f"    {r.message(lang)}  [{compact(r.shape)}]")
+        out.append("")
+    out.append(summary(report))
+    return "\n".join(out) + "\n"
+
+
+def as_json(report: Report, *, lang: str = "en") -> str:
+    doc = {
+        "conforms": report.conforms,
+        "counts": {s: report.count(s) for s in SEVERITIES},
+        "files": report.files,
+        "results": [
+            {"focus": r.focus, "focusLabel": r.focus_label, "path": r.path, "value": r.value,
+             "severity": r.severity, "shape": r.shape, "constraint": r.constraint,
+             "message": r.message(lang), "messages": r.messages, "file": r.file,
+             "line": r.line}
+            for r in report.results
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_junit(report: Report, *, lang: str = "en") -> str:
+    """One test case per focus node; a node with a Violation is a failure."""
+    nodes = _by_node(report)
+    failing = sum(1 for _, rs in nodes if any(r.severity == "Violation" for r in rs))
+    suites = ET.Element("testsuites", name="govgraph validate")
+    suite = ET.SubElement(suites, "testsuite", name="govgraph validate",
+                          tests=str(max(1, len(nodes))), failures=str(failing), errors="0")
+    if not nodes:
+        ET.SubElement(suite, "testcase", classname="govgraph", name="data conforms to shapes")
+    for focus, results in nodes:
+        first = results[0]
+        case = ET.SubElement(suite, "testcase", classname=first.file or "dataset", name=focus)
+        if first.file:
+            case.set("file", first.file)
+        if first.line:
+            case.set("line", str(first.line))
+        lines = [f"{r.severity} {compact(r.path) if r.path else '(node)'}"
+                 f"{' value ' + r.value if r.value else ''}: {r.message(lang)}" for r in results]
+        violations = [r for r in results if r.severity == "Violation"]
+        if violations:
+            failure = ET.SubElement(case, "failure", type="sh:Violation",
+                                    message=violations[0].message(lang))
+            failure.text = "\n".join(lines)
+        else:
+            ET.SubElement(case, "system-out").text = "\n".join(lines)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") \
+        + "\n"
