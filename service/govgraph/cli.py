@@ -78,6 +78,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from govgraph.app import create_app
+    from govgraph.config import Settings
+
+    settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
+                        store_path=args.store, validate=not args.no_validate,
+                        timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri)
+    files = [sources.SourceFile.of(d) for d in settings.data] or sources.shipped()
+    log = Progress("govgraph serve")
+    if settings.validate:
+        rep = validate(files, progress=log)
+        if not rep.conforms:
+            sys.stderr.write(report.as_text(rep))
+            return _fail("the data does not conform to the shapes; not serving it "
+                         "(fix it, or pass --no-validate to serve it anyway)")
+        print(f"govgraph: data valid ({report.summary(rep)})", file=sys.stderr)
+    else:
+        print("govgraph: --no-validate: serving the data without checking it", file=sys.stderr)
+    store = load_store(files, path=settings.store_path,
+                       progress=lambda s, _n: log.step(f"loading {s.path.name}"))
+    log.done()
+    print(f"govgraph: loaded {len(store)} triples in {len(store.graphs())} graphs from "
+          f"{len(files)} files", file=sys.stderr)
+    print(f"govgraph: SPARQL endpoint at http://{settings.host}:{settings.port}/sparql",
+          file=sys.stderr)
+    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port,
+                log_level="info", timeout_graceful_shutdown=10)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govgraph", description=__doc__.split("\n")[0] if __doc__
                                 else None)
@@ -111,6 +143,19 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=tuple(export.DUMP_FORMATS), default="ttl")
     e.add_argument("-o", "--output", help="file to write (default: stdout)")
     e.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="serve the SPARQL endpoint, the API and the pages")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
+                   help="serve these files instead of the shipped data (repeatable)")
+    s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
+    s.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds")
+    s.add_argument("--max-rows", type=int, default=10_000, help="result row cap")
+    s.add_argument("--base-iri", default="https://w3id.org/govgraph/",
+                   help="public base IRI of the data, mapped to this server")
+    s.add_argument("--no-validate", action="store_true", help="do not validate before serving")
+    s.set_defaults(func=cmd_serve)
     return p
 
 

@@ -1,0 +1,58 @@
+"""The HTTP service: an app factory, no module globals.
+
+``create_app(settings, store)`` wires the routers of the SPARQL endpoint (:mod:`govgraph.sparql`),
+the named-query API (:mod:`govgraph.api`) and the health check around one store and one query
+executor. Tests inject their own store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+
+from govgraph import __version__
+from govgraph.config import Settings
+from govgraph.executor import ThreadExecutor
+from govgraph.store import Store
+
+
+def create_app(settings: Settings, store: Store) -> FastAPI:
+    executor = ThreadExecutor(store, workers=settings.workers, timeout=settings.timeout)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        executor.close()
+
+    app = FastAPI(
+        title="govgraph",
+        version=__version__,
+        description="Who represents whom in which forum, since when, according to which "
+        "document: a SPARQL 1.1 endpoint and a named-query API over the govgraph knowledge "
+        "graph of health-system governance actors.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.executor = executor
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows"],
+        max_age=86400,
+    )
+
+    @app.get("/health", tags=["service"], summary="Liveness and dataset version")
+    def health() -> dict[str, object]:
+        return {"status": "ok", "version": __version__, "dataset": store.version,
+                "triples": len(store), "graphs": len(store.graphs())}
+
+    return app
