@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
-from govgraph import __version__
+from govgraph import __version__, api, sparql
 from govgraph.config import Settings
 from govgraph.executor import ThreadExecutor
 from govgraph.store import Store
@@ -49,6 +49,9 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows"],
         max_age=86400,
     )
+
+    app.include_router(sparql.router())
+    app.include_router(api.router())
 
     @app.get("/health", tags=["service"], summary="Liveness and dataset version")
     def health() -> dict[str, object]:
