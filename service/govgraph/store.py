@@ -14,11 +14,11 @@ from typing import Protocol, TypeAlias
 
 import pyoxigraph as ox
 
+from govgraph.binding import Term, bind
 from govgraph.namespaces import PREFIXES
 from govgraph.sources import InputError, SourceFile, syntax_error
 
 QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-Term: TypeAlias = ox.NamedNode | ox.Literal | ox.BlankNode
 Progress: TypeAlias = Callable[[SourceFile, int], None]
 
 
@@ -38,7 +38,8 @@ class Store(Protocol):
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; the default graph is the union of all graphs unless
-        ``default_graphs`` names some. Raises ``SyntaxError`` on a malformed query."""
+        ``default_graphs`` names some. ``substitutions`` bind variables to RDF terms
+        (:func:`govgraph.binding.bind`). Raises ``SyntaxError`` on a malformed query."""
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs."""
@@ -70,14 +71,12 @@ class OxigraphStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         return self._inner.query(
-            sparql,
+            bind(sparql, substitutions or {}),
             prefixes=PREFIXES,
             use_default_graph_as_union=default_graphs is None,
             default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
             named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
-            substitutions=subs or None,
         )
 
     def graphs(self) -> list[str]:
