@@ -1,0 +1,347 @@
+"""Checks of the instance data in data/: syntax, no blank nodes, verbatim quotes, provenance,
+labels, and a few competency questions answered by SPARQL over data/ only (rdflib)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+GG = Namespace("https://w3id.org/govgraph/ontology#")
+ID = "https://w3id.org/govgraph/id/"
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+DCT = Namespace("http://purl.org/dc/terms/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+
+DATA_FILES = [
+    "sources.ttl",
+    "reference.ttl",
+    "ctssm-bologna-2022-06.ttl",
+    "provincia-cremona-tavolo-socio-sanitario.ttl",
+]
+
+# source document -> seed file stem (dct:identifier of the source)
+SEED_OF_SOURCE = {
+    URIRef(ID + "source/ctssm-bologna-2022-06"): "000_e89891bebb6ae28d",
+    URIRef(ID + "source/provincia-cremona-tavolo-socio-sanitario"): "002_e5af72f53474ecfe",
+}
+
+PREFIXES = """
+PREFIX gg: <https://w3id.org/govgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def sparql(g: Graph, body: str) -> set[tuple[object, ...]]:
+    """Run a SELECT; `ggid:kind/slug` names (not valid SPARQL prefixed names) become full IRIs."""
+    text = re.sub(r"ggid:([A-Za-z0-9/_-]+)", lambda m: f"<{ID}{m.group(1)}>", body)
+    return {tuple(row) for row in g.query(PREFIXES + text)}
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(ID + path)
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    g = Graph()
+    for name in DATA_FILES:
+        g.parse(DATA / name, format="turtle")
+    return g
+
+
+def instances(g: Graph, cls: URIRef) -> set[URIRef]:
+    """Instances of cls, including the data's own subclass typing (no ontology loaded)."""
+    subs = {
+        GG.Event: {GG.Event, GG.Session, GG.Establishment, GG.RevisionProcess},
+        ORG.Membership: {ORG.Membership, GG.Representation},
+    }.get(cls, {cls})
+    out: set[URIRef] = set()
+    for c in subs:
+        out |= {s for s in g.subjects(RDF.type, c) if isinstance(s, URIRef)}
+    return out
+
+
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_data_file_parses(name: str) -> None:
+    g = Graph()
+    g.parse(DATA / name, format="turtle")
+    assert len(g) > 0
+
+
+def test_no_blank_nodes_in_data() -> None:
+    for path in sorted(DATA.glob("*.ttl")):
+        g = Graph()
+        g.parse(path, format="turtle")
+        blanks = [t for t in g if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+        assert not blanks, f"{path.name}: blank nodes in {blanks[:3]}"
+
+
+def test_all_entities_are_under_the_id_namespace(graph: Graph) -> None:
+    for s in set(graph.subjects()):
+        assert str(s).startswith(ID), f"subject outside {ID}: {s}"
+
+
+def test_quotes_match_the_seed_text(graph: Graph) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed folder {SEEDS} is missing: cannot check quote offsets")
+    quotes = instances(graph, GG.Quote)
+    assert quotes
+    for q in quotes:
+        source = graph.value(q, PROV.wasQuotedFrom)
+        assert source in SEED_OF_SOURCE, f"{q}: prov:wasQuotedFrom {source}"
+        stem = SEED_OF_SOURCE[source]
+        assert str(q).startswith(str(source).replace("/source/", "/quote/") + "/")
+        text = (SEEDS / f"{stem}.txt").read_bytes().decode("utf-8")
+        value = graph.value(q, PROV.value)
+        start = graph.value(q, OA.start)
+        end = graph.value(q, OA.end)
+        assert isinstance(value, Literal) and value.language == "it", q
+        assert start is not None and end is not None, q
+        assert text[int(start) : int(end)] == str(value), f"{q}: offsets do not match"
+
+
+def test_quotes_have_offsets_and_language(graph: Graph) -> None:
+    for q in instances(graph, GG.Quote):
+        assert graph.value(q, OA.start).datatype == XSD.nonNegativeInteger
+        assert graph.value(q, OA.end).datatype == XSD.nonNegativeInteger
+        assert int(graph.value(q, OA.start)) < int(graph.value(q, OA.end))
+
+
+def test_source_identifiers_are_seed_stems(graph: Graph) -> None:
+    for source, stem in SEED_OF_SOURCE.items():
+        assert (source, RDF.type, GG.SourceDocument) in graph
+        assert graph.value(source, DCT.identifier) == Literal(stem)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        GG.Representation,
+        ORG.Membership,
+        GG.Coordination,
+        GG.Mandate,
+        GG.Event,
+        GG.Liaison,
+        ADMS.Identifier,
+    ],
+    ids=lambda c: str(c).rsplit("#", 1)[-1],
+)
+def test_provenance(graph: Graph, cls: URIRef) -> None:
+    nodes = instances(graph, cls)
+    assert nodes, f"no instances of {cls}"
+    sources = set(instances(graph, GG.SourceDocument))
+    for n in nodes:
+        derived = set(graph.objects(n, PROV.wasDerivedFrom))
+        assert derived & sources, f"{n}: no prov:wasDerivedFrom a gg:SourceDocument"
+        if cls == ADMS.Identifier:
+            continue
+        evidence = set(graph.objects(n, GG.evidence))
+        assert evidence, f"{n}: no gg:evidence"
+        for q in evidence:
+            assert (q, RDF.type, GG.Quote) in graph, f"{n}: evidence {q} is not a gg:Quote"
+            assert graph.value(q, PROV.wasQuotedFrom) in derived, f"{n}: quote of another source"
+
+
+def test_sources_have_label_language_and_date(graph: Graph) -> None:
+    for s in instances(graph, GG.SourceDocument):
+        assert any(isinstance(o, Literal) for o in graph.objects(s, RDFS.label)), s
+    for s in SEED_OF_SOURCE:
+        assert graph.value(s, DCT.language) is not None
+        assert graph.value(s, DCT.date) is not None or graph.value(s, GG.dateNote) is not None
+
+
+def test_bodies_and_forums_have_italian_labels(graph: Graph) -> None:
+    nodes = (
+        instances(graph, GG.Body)
+        | instances(graph, GG.BodyGroup)
+        | instances(graph, ORG.OrganizationalUnit)
+        | instances(graph, GG.Forum)
+    )
+    assert len(nodes) > 20
+    for n in nodes:
+        labels = list(graph.objects(n, SKOS.prefLabel)) + list(graph.objects(n, RDFS.label))
+        assert any(isinstance(x, Literal) and x.language == "it" for x in labels), n
+
+
+def test_memberships_with_start_date_have_an_interval(graph: Graph) -> None:
+    for m in instances(graph, ORG.Membership):
+        if graph.value(m, GG.startDate) is None:
+            continue
+        interval = graph.value(m, ORG.memberDuring)
+        assert isinstance(interval, URIRef), m
+        beginning = graph.value(interval, TIME.hasBeginning)
+        assert isinstance(beginning, URIRef), interval
+        assert graph.value(beginning, TIME.inXSDgYearMonth) == graph.value(m, GG.startDate)
+
+
+# --- competency questions -----------------------------------------------------------------
+
+
+def test_valenti_represents_ctssm_cm_and_comune_as_coordinator(graph: Graph) -> None:
+    rows = sparql(
+        graph,
+        """
+        SELECT ?principal WHERE {
+          ?r a gg:Representation ; org:member ggid:person/danila-valenti ;
+             org:organization ggid:forum/gruppo-tecnico-ctssm-bologna ;
+             org:role ggid:concept/role/coordinator ; gg:onBehalfOf ?principal .
+        }""",
+    )
+    assert {r[0] for r in rows} == {
+        iri("forum/ctssm-bologna"),
+        iri("body/citta-metropolitana-bologna"),
+        iri("body/comune-bologna"),
+    }
+    coordinators = sparql(
+        graph,
+        """
+        SELECT ?who WHERE { ?c a gg:Coordination ;
+          gg:coordinatedForum ggid:forum/gruppo-tecnico-ctssm-bologna ; gg:coordinator ?who ;
+          gg:seat ?seat . ?seat org:member ?who . }""",
+    )
+    assert {r[0] for r in coordinators} == {iri("person/danila-valenti")}
+
+
+def test_political_group_has_nine_member_bodies(graph: Graph) -> None:
+    rows = sparql(
+        graph,
+        """
+        SELECT DISTINCT ?body WHERE {
+          ?m a org:Membership ; org:organization ggid:forum/gruppo-di-lavoro-ctssm-bologna ;
+             org:member ?body ; org:role ggid:concept/role/member ;
+             gg:startDate "2022-04"^^xsd:gYearMonth .
+        }""",
+    )
+    bodies = {r[0] for r in rows}
+    assert bodies == {
+        iri("forum/ctssm-bologna"),
+        iri("body/citta-metropolitana-bologna"),
+        iri("body/comune-bologna"),
+        iri("body/universita-bologna"),
+        iri("body/regione-emilia-romagna"),
+        iri("body/ausl-bologna"),
+        iri("body/ausl-imola"),
+        iri("body/irccs-policlinico-sant-orsola"),
+        iri("body/istituto-ortopedico-rizzoli"),
+    }
+    assert (
+        iri("forum/gruppo-di-lavoro-ctssm-bologna"),
+        GG.partOfForum,
+        iri("forum/ctssm-bologna"),
+    ) in graph
+
+
+def test_technical_group_seats(graph: Graph) -> None:
+    rows = sparql(
+        graph,
+        """
+        SELECT ?agent ?principal WHERE {
+          ?r a gg:Representation ; org:organization ggid:forum/gruppo-tecnico-ctssm-bologna ;
+             org:member ?agent ; gg:onBehalfOf ?principal .
+        }""",
+    )
+    pairs = {(r[0], r[1]) for r in rows}
+    assert (iri("person/luca-baldino"), iri("body/regione-emilia-romagna")) in pairs
+    assert (iri("person/gianluca-fiorentini"), iri("body/universita-bologna")) in pairs
+    assert (
+        iri("post/direttori-generali-aziende-sanitarie-metropolitane-bologna"),
+        iri("body/aziende-sanitarie-area-metropolitana-bologna"),
+    ) in pairs
+    secretariat = sparql(
+        graph,
+        """
+        SELECT ?who WHERE { ?m a org:Membership ;
+          org:organization ggid:forum/gruppo-tecnico-ctssm-bologna ;
+          org:role ggid:concept/role/secretariat ; org:member ?who . }""",
+    )
+    assert {r[0] for r in secretariat} == {
+        iri("body/struttura-tecnica-metropolitana-ctssm-bologna")
+    }
+    # the seed gives no start date for the technical group's seats
+    for m in graph.subjects(ORG.organization, iri("forum/gruppo-tecnico-ctssm-bologna")):
+        assert graph.value(m, GG.startDate) is None, m
+
+
+def test_mandate(graph: Graph) -> None:
+    m = iri("mandate/studio-innovazione-ctssm-bologna-2022")
+    assert graph.value(m, GG.dueDate) == Literal("2022-12", datatype=XSD.gYearMonth)
+    assert graph.value(m, GG.assignedTo) == iri("forum/gruppo-tecnico-ctssm-bologna")
+    assert graph.value(m, GG.status) == iri("concept/mandate-status/assigned")
+    assert graph.value(m, GG.issuedBy) is None  # the seed does not say who appointed them
+    assert len(set(graph.objects(m, DCT.subject))) == 4
+
+
+def test_cabina_di_regia_has_four_member_bodies(graph: Graph) -> None:
+    rows = sparql(
+        graph,
+        """
+        SELECT DISTINCT ?body WHERE {
+          ?m a org:Membership ;
+             org:organization ggid:forum/cabina-di-regia-tavolo-competitivita-cremona ;
+             org:member ?body .
+        }""",
+    )
+    assert {r[0] for r in rows} == {
+        iri("body/camera-di-commercio-cremona"),
+        iri("body/comune-cremona"),
+        iri("body/comune-crema"),
+        iri("body/comune-casalmaggiore"),
+    }
+
+
+def test_tavolo_has_five_thematic_tables(graph: Graph) -> None:
+    rows = sparql(
+        graph,
+        """
+        SELECT DISTINCT ?t WHERE {
+          ?t gg:partOfForum ggid:forum/tavolo-competitivita-cremona ;
+             org:classification ggid:concept/forum-kind/thematic-table .
+        }""",
+    )
+    assert len({r[0] for r in rows}) == 5
+    coordination = sparql(
+        graph,
+        """
+        SELECT ?who ?with WHERE { ?c a gg:Coordination ;
+          gg:coordinatedForum
+            ggid:forum/tavolo-tematico-sistema-socio-sanitario-territoriale-cremona ;
+          gg:coordinator ?who ; gg:inAgreementWith ?with . }""",
+    )
+    assert {(r[0], r[1]) for r in coordination} == {
+        (iri("body/provincia-cremona"), iri("forum/cabina-di-regia-tavolo-competitivita-cremona"))
+    }
+
+
+def test_dates_keep_their_precision(graph: Graph) -> None:
+    expected = {
+        "event/ctssm-bologna-gruppo-di-lavoro-costituzione-2022-04": ("2022-04", XSD.gYearMonth),
+        "event/cremona-riunione-propedeutica-2017-09": ("2017-09", XSD.gYearMonth),
+        "event/cremona-avvio-lavori-concertazione-2018-07": ("2018-07", XSD.gYearMonth),
+        "event/cremona-attivita-tavoli-tematici-2019": ("2019", XSD.gYear),
+    }
+    for path, (lexical, dt) in expected.items():
+        assert graph.value(iri(path), GG.date) == Literal(lexical, datatype=dt), path
+    # undated events carry a note instead of a date
+    for e in instances(graph, GG.Event):
+        assert graph.value(e, GG.date) is not None or graph.value(e, GG.dateNote) is not None, e
+
+
+def test_unverified_facts_are_not_asserted(graph: Graph) -> None:
+    casalmaggiore = iri("body/comune-casalmaggiore")
+    assert graph.value(casalmaggiore, SKOS.closeMatch) is None
+    assert graph.value(casalmaggiore, SKOS.exactMatch) is None
