@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint
+.PHONY: serve test install lint web
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govgraph needs Python 3.11 or newer")'
@@ -13,7 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) web
+
+# Browser assets for /query (YASGUI), from npm into web/node_modules (never committed).
+web: web/node_modules
+web/node_modules: web/package-lock.json
+	@if command -v npm >/dev/null; then cd web && npm ci --no-audit --no-fund && touch node_modules; \
+	else echo "npm not found: /query will be a plain HTML form (install Node.js for YASGUI)"; fi
 
 serve: install
 	$(BIN)/govgraph serve
