@@ -16,12 +16,13 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from govgraph import __version__, api, sparql
 from govgraph.config import Settings
-from govgraph.executor import ThreadExecutor
+from govgraph.executor import ProcessExecutor
 from govgraph.store import Store
 
 
 def create_app(settings: Settings, store: Store) -> FastAPI:
-    executor = ThreadExecutor(store, workers=settings.workers, timeout=settings.timeout)
+    executor = ProcessExecutor(store, workers=settings.workers, timeout=settings.timeout,
+                               store_path=settings.store_path)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
