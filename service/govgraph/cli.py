@@ -7,14 +7,17 @@ Exit codes: 0 success (valid data), 1 constraint violations, 2 unreadable input 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from govgraph import __version__, export, queries, report, results, sources
+from govgraph.config import Settings
 from govgraph.progress import Progress
 from govgraph.sources import InputError
-from govgraph.store import load_store
+from govgraph.store import Store, load_store
 from govgraph.validate import validate
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
@@ -78,24 +81,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+#: Environment variable naming a remote SPARQL endpoint (``--endpoint``).
+ENDPOINT_ENV = "GOVGRAPH_SPARQL_ENDPOINT"
 
-    from govgraph.app import create_app
-    from govgraph.config import Settings
 
-    settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
-                        store_path=args.store, validate=not args.no_validate,
-                        timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri)
+def _endpoint(args: argparse.Namespace) -> str | None:
+    return args.endpoint or os.environ.get(ENDPOINT_ENV) or None
+
+
+def _valid(files: Sequence[sources.SourceFile], log: Progress, *, doing: str) -> bool:
+    """Validate before serving or loading; print the report of data that does not conform."""
+    rep = validate(files, progress=log)
+    if not rep.conforms:
+        sys.stderr.write(report.as_text(rep))
+        _fail(f"the data does not conform to the shapes; not {doing} it "
+              f"(fix it, or pass --no-validate to go on anyway)")
+        return False
+    print(f"govgraph: data valid ({report.summary(rep)})", file=sys.stderr)
+    return True
+
+
+def _embedded(settings: Settings) -> Store | None:
+    """The data files validated and loaded into the embedded store (None: not valid)."""
     files = [sources.SourceFile.of(d) for d in settings.data] or sources.shipped()
     log = Progress("govgraph serve")
     if settings.validate:
-        rep = validate(files, progress=log)
-        if not rep.conforms:
-            sys.stderr.write(report.as_text(rep))
-            return _fail("the data does not conform to the shapes; not serving it "
-                         "(fix it, or pass --no-validate to serve it anyway)")
-        print(f"govgraph: data valid ({report.summary(rep)})", file=sys.stderr)
+        if not _valid(files, log, doing="serving"):
+            return None
     else:
         print("govgraph: --no-validate: serving the data without checking it", file=sys.stderr)
     store = load_store(files, path=settings.store_path,
@@ -103,10 +115,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     log.done()
     print(f"govgraph: loaded {len(store)} triples in {len(store.graphs())} graphs from "
           f"{len(files)} files", file=sys.stderr)
+    return store
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from govgraph.app import create_app
+    from govgraph.remote import RemoteStore
+
+    settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
+                        store_path=args.store, validate=not args.no_validate,
+                        timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri,
+                        endpoint=_endpoint(args))
+    store: Store | None
+    if settings.endpoint:
+        # The remote gets 90% of the time limit, so that a slow remote is a 504 (gateway
+        # timeout) rather than the executor's 503.
+        store = RemoteStore(settings.endpoint, timeout=settings.timeout * 0.9)
+        print(f"govgraph: fronting the SPARQL endpoint {settings.endpoint} (its data is "
+              "neither loaded nor validated here; see govgraph load)", file=sys.stderr)
+    else:
+        store = _embedded(settings)
+    if store is None:
+        return EXIT_INPUT
     print(f"govgraph: SPARQL endpoint at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)
     uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port,
                 log_level="info", timeout_graceful_shutdown=10)
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from govgraph import remote
+
+    endpoint = _endpoint(args)
+    if not endpoint and not args.graph_store:
+        return _fail(f"load needs --endpoint URL (or {ENDPOINT_ENV}) or --graph-store URL")
+    graph_store = args.graph_store or remote.graph_store_url(str(endpoint))
+    files = [sources.SourceFile.of(d) for d in args.data] if args.data else sources.shipped()
+    if not args.no_validate and not _valid(files, Progress("govgraph load"), doing="loading"):
+        return EXIT_INVALID
+    start = time.monotonic()
+
+    def progress(number: int, total: int, done: remote.Loaded) -> None:
+        print(f"govgraph load: [{number}/{total}] PUT <{done.graph}>: {done.triples} triples "
+              f"in {done.seconds:.2f} s", file=sys.stderr)
+
+    try:
+        loaded = remote.load(files, graph_store=graph_store, progress=progress)
+    except remote.RemoteError as exc:
+        return _fail(str(exc))
+    total = sum(g.triples for g in loaded)
+    print(f"govgraph: loaded {total} triples from {len(files)} files into {len(loaded)} named "
+          f"graphs at {graph_store} in {time.monotonic() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
 
 
@@ -155,7 +217,25 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--base-iri", default="https://w3id.org/govgraph/",
                    help="public base IRI of the data, mapped to this server")
     s.add_argument("--no-validate", action="store_true", help="do not validate before serving")
+    s.add_argument("--endpoint", metavar="URL",
+                   help="front this remote SPARQL 1.1 endpoint instead of loading data "
+                   f"(default: ${ENDPOINT_ENV}); fill it with govgraph load")
     s.set_defaults(func=cmd_serve)
+
+    ld = sub.add_parser("load", help="load the dataset into a remote SPARQL store",
+                        description="Validate the shipped dataset (or the --data files) and put "
+                        "it into a remote store through the SPARQL 1.1 Graph Store HTTP "
+                        "Protocol: one PUT per named graph, replacing that graph. Progress and a "
+                        "summary go to stderr.")
+    ld.add_argument("--endpoint", metavar="URL",
+                    help=f"the store's SPARQL query endpoint (default: ${ENDPOINT_ENV})")
+    ld.add_argument("--graph-store", metavar="URL",
+                    help="its Graph Store Protocol address (default: derived from --endpoint: "
+                    "Virtuoso /sparql -> /sparql-graph-crud, Fuseki /ds/sparql -> /ds/data)")
+    ld.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
+                    help="load these files instead of the shipped data (repeatable)")
+    ld.add_argument("--no-validate", action="store_true", help="do not validate before loading")
+    ld.set_defaults(func=cmd_load)
     return p
 
 
