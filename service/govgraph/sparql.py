@@ -1,9 +1,594 @@
-"""The SPARQL 1.1 Protocol endpoint ``/sparql`` (see the module's router)."""
+"""The SPARQL 1.1 Protocol endpoint ``/sparql``: read-only, negotiated, limited, cacheable.
+
+Operations (W3C SPARQL 1.1 Protocol, section 2.1):
+
+* ``GET /sparql?query=...``, ``POST`` ``application/x-www-form-urlencoded`` (``query=...`` in the
+  body, dataset parameters in the body or the URL) and ``POST`` ``application/sparql-query``
+  (the body is the query, UTF-8 only; dataset parameters in the URL). Parameters are
+  percent-decoded exactly once; exactly one ``query`` is required.
+* ``default-graph-uri`` / ``named-graph-uri`` (repeatable) give the dataset and take precedence
+  over ``FROM`` / ``FROM NAMED`` in the query. Without either, the default graph is the union of
+  all graphs and every named graph is available (``sd:UnionDefaultGraph``).
+* ``GET /sparql`` without a query returns the SPARQL 1.1 Service Description (Turtle, JSON-LD,
+  RDF/XML or N-Triples), or a small HTML query form for a browser.
+
+Results are negotiated *before* the query runs (:mod:`govgraph.conneg`): SELECT/ASK as SPARQL
+JSON (the default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (the default), N-Triples,
+JSON-LD, RDF/XML, TriG or N-Quads. ``format=`` (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``,
+``nt``, ``jsonld``, ``rdfxml``, ``trig``, ``nq`` or a media type) overrides ``Accept`` for
+browsers; ``json`` and ``xml`` mean JSON-LD and RDF/XML for graph results.
+
+Safety and limits. The endpoint is read-only: SPARQL Update in any form (the ``update``
+parameter, an ``application/sparql-update`` body, or an update sent as a query) gets 403. A query
+must not make the server reach the network or the file system, so it is refused (400) when it
+contains ``SERVICE`` -- found on the query's tokens, after comments, string literals and IRIs are
+set aside, and under every reading of ``<`` (IRI or less-than) the SPARQL grammar allows. Graph
+IRIs that name no graph of the dataset are refused (400, naming the IRI) in ``FROM`` and
+``FROM NAMED``: the store never dereferences them, and a typo should not silently give an empty
+answer. In ``default-graph-uri`` / ``named-graph-uri`` such an IRI is refused too, except an
+``http(s)`` IRI of a public host, which is an empty graph: the W3C Protocol tests name
+``http://kasei.us/2009/09/sparql/data/data0.rdf`` and expect success. A query running longer
+than ``settings.timeout`` gets 503 with ``Retry-After``; a body larger than ``settings.max_body``
+gets 413. A result larger than ``settings.max_rows`` is cut to that many rows (solutions or
+triples) and still sent with 200, marked by ``X-Govgraph-Truncated: true``,
+``X-Govgraph-Rows: N`` and a human-readable ``X-Govgraph-Warning`` (the HTTP ``Warning``
+header is obsolete, RFC 9111).
+
+Caching: a weak ``ETag`` from the dataset version and the request (query, dataset, chosen
+formats, row cap); ``If-None-Match`` gives 304 without running the query.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hashlib
+import html
+import ipaddress
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from govgraph import conneg
+from govgraph.config import Settings
+from govgraph.executor import NotAcceptable, QueryRequest, QueryResponse, QueryTimeout
+from govgraph.namespaces import PREFIXES
+from govgraph.store import Store
+
+#: SELECT/ASK result formats in the server's order of preference (the first is the default).
+TABULAR: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+}
+#: CONSTRUCT/DESCRIBE result formats in the server's order of preference.
+GRAPH: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "text/n3": ox.RdfFormat.TURTLE,
+    "text/rdf+n3": ox.RdfFormat.TURTLE,
+}
+#: Service-description formats (and the HTML form, last).
+DESCRIPTION: dict[str, ox.RdfFormat | None] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/html": None,
+}
+#: ``format=`` names: (media type for SELECT/ASK, media type for CONSTRUCT/DESCRIBE).
+FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "ttl": (None, "text/turtle"),
+    "turtle": (None, "text/turtle"),
+    "n3": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"),
+    "ntriples": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"),
+    "rdf+xml": (None, "application/rdf+xml"),
+    "trig": (None, "application/trig"),
+    "nq": (None, "application/n-quads"),
+    "nquads": (None, "application/n-quads"),
+    "html": (None, None),
+}
+#: W3C format IRIs (http://www.w3.org/ns/formats/) of every result format.
+FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+               "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG",
+               "N-Quads")
+UPDATE_KEYWORDS = frozenset(
+    {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
+READ_ONLY = ("This public SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, "
+             "CLEAR, CREATE, DROP, COPY, MOVE, ADD) is not accepted here.\n")
+MAX_PARAMETERS = 1000
+CACHE_SECONDS = 300
+RETRY_AFTER = 10
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+class ProtocolError(Exception):
+    """A request the endpoint answers with an error status and a plain-text explanation."""
+
+    def __init__(self, status: int, message: str, *,
+                 headers: Mapping[str, str] | None = None) -> None:
+        self.status = status
+        self.message = message if message.endswith("\n") else message + "\n"
+        self.headers = dict(headers or {})
+        super().__init__(message)
+
+
+# --- Reading the request --------------------------------------------------------------------
+
+
+def parse_form(text: bytes | str) -> list[tuple[str, str]]:
+    """Decode ``application/x-www-form-urlencoded`` (or a query string) exactly once."""
+    try:
+        raw = text.decode("utf-8") if isinstance(text, bytes) else text
+        return parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict",
+                         max_num_fields=MAX_PARAMETERS)
+    except ValueError as exc:  # UnicodeDecodeError too
+        raise ProtocolError(400, "The parameters are not valid UTF-8 form encoding "
+                                 f"({exc.__class__.__name__}: {exc}).") from exc
+
+
+async def read_body(request: Request, *, limit: int) -> bytes:
+    """The request body, or 413 when it is (or says it is) larger than ``limit`` bytes."""
+    too_large = ProtocolError(413, f"The request body is larger than this service accepts "
+                                   f"({limit} bytes); send a shorter query.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode_query(body: bytes, charset: str | None) -> str:
+    """A direct-POST body: UTF-8 only (SPARQL 1.1 Protocol 2.1.3)."""
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(400, f"The query must be sent as UTF-8, not {charset}; "
+                                 "use Content-Type: application/sparql-query; charset=utf-8.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, "The query body is not valid UTF-8 (byte "
+                                 f"{exc.start}); send it as UTF-8.") from exc
+    if "\x00" in text:
+        raise ProtocolError(400, "The query body contains NUL characters (is it UTF-16?); "
+                                 "send it as UTF-8.")
+    return text.removeprefix("\ufeff")
+
+
+async def parameters(request: Request, settings: Settings) -> list[tuple[str, str]]:
+    """All protocol parameters of a GET or POST, the query included."""
+    query_string = request.scope.get("query_string", b"")
+    if len(query_string) > settings.max_body:
+        raise ProtocolError(414, "The URL is too long; send the query with POST.")
+    params = parse_form(query_string)
+    if request.method == "GET":
+        return params
+    content_type = request.headers.get("content-type")
+    if not content_type:
+        raise ProtocolError(400, "A POST needs a Content-Type: application/sparql-query "
+                                 "(the body is the query) or application/x-www-form-urlencoded.")
+    media = conneg.parse_media_type(content_type)
+    kind = f"{media.type}/{media.subtype}" if media else content_type
+    if kind == "application/sparql-update":
+        raise ProtocolError(403, READ_ONLY)
+    if kind not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+        raise ProtocolError(415, f"Unsupported Content-Type {content_type!r}: send "
+                                 "application/sparql-query or application/x-www-form-urlencoded.")
+    body = await read_body(request, limit=settings.max_body)
+    if kind == "application/x-www-form-urlencoded":
+        return params + parse_form(body)
+    charset = dict(media.params).get("charset") if media else None
+    return [*params, ("query", decode_query(body, charset))]
+
+
+# --- Looking at the query -------------------------------------------------------------------
+
+_LEXER = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<comment>\#[^\r\n]*)
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+                  | '''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+                  | "(?:[^"\\\r\n]|\\.)*"? | '(?:[^'\\\r\n]|\\.)*'?)
+      | (?P<var>[?$][\w\u00b7-\uffff]*)
+      | (?P<name>(?:[\w\u00b7-\uffff:]|\\.|%[0-9A-Fa-f]{2}
+                  |[.\-](?=[\w\u00b7-\uffff:\-%\\]))+)
+      | (?P<punct>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # space, comment, iri, string, var, name or punct
+    text: str
+    start: int
+    end: int
+
+
+def token_at(query: str, pos: int) -> Token:
+    match = _LEXER.match(query, pos)
+    assert match is not None and match.lastgroup is not None  # (?P<punct>.) matches anything
+    return Token(match.lastgroup, match.group(), pos, match.end())
+
+
+def tokens(query: str) -> Iterator[Token]:
+    """The significant tokens of a query (comments and white space left out)."""
+    pos = 0
+    while pos < len(query):
+        token = token_at(query, pos)
+        pos = token.end
+        if token.kind not in ("space", "comment"):
+            yield token
+
+
+def _next_significant(query: str, pos: int) -> Token | None:
+    while pos < len(query):
+        token = token_at(query, pos)
+        if token.kind not in ("space", "comment"):
+            return token
+        pos = token.end
+    return None
+
+
+def uses_service(query: str) -> bool:
+    """Whether ``SERVICE`` can be read as a keyword of the query.
+
+    ``<`` opens an IRI or is the less-than operator depending on the grammar's context, and the
+    two readings see different strings and comments (``FILTER(?o<'a>') SERVICE ...``), so both
+    are followed at every ``<``; positions already read are not read again.
+    """
+    pending, seen = [0], set()
+    while pending:
+        pos = pending.pop()
+        while pos < len(query) and pos not in seen:
+            seen.add(pos)
+            token = token_at(query, pos)
+            if token.kind == "iri":
+                pending.append(pos + 1)  # the other reading: "<" as an operator
+            if token.kind == "name" and token.text.lower() == "service":
+                after = _next_significant(query, token.end)
+                if after is None or after.kind != "punct" or after.text == "<":
+                    return True
+            pos = token.end
+    return False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the query's tokens tell before it is parsed: its form and its dataset clauses."""
+
+    form: str | None  # select, ask, construct, describe, an update keyword, or None
+    update: bool
+    from_graphs: tuple[str, ...]
+    from_named: tuple[str, ...]
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def shape(query: str) -> Shape:
+    prefixes = dict(PREFIXES)
+    base = ""
+    form: str | None = None
+    update = False
+    graphs: dict[bool, list[str]] = {False: [], True: []}
+    items = list(tokens(query))
+    for i, token in enumerate(items):
+        word = token.text.lower() if token.kind == "name" and ":" not in token.text else ""
+        ahead = items[i + 1: i + 4]
+        if word == "prefix" and len(ahead) >= 2 and ahead[1].kind == "iri":
+            prefixes[ahead[0].text.rstrip(":")] = urljoin(base, _unescape(ahead[1].text[1:-1]))
+        elif word == "base" and ahead and ahead[0].kind == "iri":
+            base = urljoin(base, _unescape(ahead[0].text[1:-1]))
+        elif word in ("select", "ask", "construct", "describe") and form is None:
+            form = word
+        elif word in UPDATE_KEYWORDS:
+            update = True
+            form = form or word
+        elif word == "from" and ahead:
+            named = ahead[0].text.lower() == "named"
+            target = ahead[1] if named and len(ahead) > 1 else ahead[0]
+            if target.kind == "iri":
+                graphs[named].append(urljoin(base, _unescape(target.text[1:-1])))
+            elif target.kind == "name" and ":" in target.text:
+                prefix, _, local = target.text.partition(":")
+                graphs[named].append(prefixes.get(prefix, prefix + ":") + local)
+    return Shape(form, update, tuple(graphs[False]), tuple(graphs[True]))
+
+
+def _public_http(iri: str) -> bool:
+    try:
+        parts = urlsplit(iri)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host or "." not in host:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return True
+
+
+def check_graphs(iris: Sequence[str], known: set[str], *, where: str,
+                 allow_public: bool) -> None:
+    for iri in iris:
+        if iri not in known and not (allow_public and _public_http(iri)):
+            raise ProtocolError(400, f"The graph <{iri}> in {where} is not a graph of this "
+                                     "dataset; the service never fetches graphs from elsewhere. "
+                                     "GET /sparql lists the named graphs.")
+
+
+# --- Responses ------------------------------------------------------------------------------
+
+
+def text(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(message, status_code=status, media_type="text/plain; charset=utf-8",
+                    headers=dict(headers or {}))
+
+
+def etag(*parts: object) -> str:
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+def fresh(request: Request, tag: str) -> bool:
+    """Whether ``If-None-Match`` names ``tag`` (weak comparison) or is ``*``."""
+    header = request.headers.get("if-none-match", "")
+    candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
+    return "*" in candidates or tag.removeprefix("W/") in candidates
+
+
+def cache_headers(tag: str) -> dict[str, str]:
+    return {"ETag": tag, "Cache-Control": f"public, max-age={CACHE_SECONDS}",
+            "Vary": "Accept, Accept-Encoding"}
+
+
+def choices(accept: str | None, formats: Sequence[str]) -> tuple[str | None, str | None]:
+    """The media types for a tabular and for a graph result, from ``format=`` or ``Accept``."""
+    wanted = [f.strip().lower() for f in formats if f.strip()]
+    if wanted:
+        first = wanted[0]
+        if first in FORMAT_NAMES:
+            return FORMAT_NAMES[first]
+        if conneg.parse_media_type(first) is None:
+            names = ", ".join(n for n in FORMAT_NAMES if n != "html")
+            raise ProtocolError(400, f"Unknown format={first!r}; use one of {names} "
+                                     "or a media type.")
+        accept = first
+    return conneg.negotiate(accept, list(TABULAR)), conneg.negotiate(accept, list(GRAPH))
+
+
+def not_acceptable(kind: str) -> Response:
+    offered, what = ((list(TABULAR), "SELECT and ASK results") if kind == "tabular"
+                     else (list(GRAPH), "CONSTRUCT and DESCRIBE results"))
+    return text(406, conneg.not_acceptable(offered, what=what))
+
+
+def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
+    headers = cache_headers(tag)
+    headers["X-Govgraph-Rows"] = str(result.rows)
+    if result.truncated:
+        unit = "triples" if result.kind == "graph" else "rows"
+        headers["X-Govgraph-Truncated"] = "true"
+        headers["X-Govgraph-Warning"] = (
+            f"The result was cut to its first {limit} {unit}, the most this service sends; "
+            "use LIMIT and OFFSET (with ORDER BY) to page through it.")
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+# --- The service description and the form ---------------------------------------------------
+
+
+def description(endpoint: str, store: Store) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint and its default dataset."""
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        *(ox.Triple(service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + f))
+          for f in FORMAT_IRIS),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, sd("Graph")),
+    ]
+    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(total, ox.QuerySolutions) and isinstance(counts, ox.QuerySolutions)
+    for row in total:
+        triples.append(ox.Triple(default, ox.NamedNode(VOID + "triples"), row["n"]))
+    sizes = {row["g"].value: row["n"] for row in counts}
+    for iri in store.graphs():
+        named, graph = ox.BlankNode(), ox.BlankNode()
+        triples += [ox.Triple(dataset, sd("namedGraph"), named),
+                    ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
+                    ox.Triple(named, sd("name"), ox.NamedNode(iri)),
+                    ox.Triple(named, sd("graph"), graph),
+                    ox.Triple(graph, RDF_TYPE, sd("Graph"))]
+        if iri in sizes:
+            triples.append(ox.Triple(graph, ox.NamedNode(VOID + "triples"), sizes[iri]))
+    return triples
+
+
+EXAMPLE = """SELECT ?class (COUNT(?s) AS ?n)
+WHERE { ?s a ?class }
+GROUP BY ?class
+ORDER BY DESC(?n)
+LIMIT 20"""
+
+
+def form_page(endpoint: str) -> str:
+    """A minimal HTML query form (no scripts, no external assets)."""
+    options = "".join(f'<option value="{n}">{n}</option>'
+                      for n in ("json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdfxml"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>govgraph SPARQL endpoint</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><h1>govgraph SPARQL endpoint</h1>
+<p>SPARQL 1.1 Protocol endpoint at <code>{html.escape(endpoint)}</code> (read-only).
+Ask with <code>Accept: text/turtle</code> for its service description.</p>
+<form method="get" action="{html.escape(endpoint)}">
+<p><textarea name="query" rows="12" cols="80" aria-label="SPARQL query">
+{html.escape(EXAMPLE)}</textarea></p>
+<p><label>Format <select name="format">{options}</select></label>
+<button type="submit">Run query</button></p>
+</form></body></html>
+"""
+
+
+# --- The endpoint ---------------------------------------------------------------------------
 
 
 def router() -> APIRouter:
-    return APIRouter()
+    routes = APIRouter()
+    descriptions: dict[tuple[str, str, str], bytes] = {}
+
+    async def service_description(request: Request, formats: Sequence[str]) -> Response:
+        store: Store = request.app.state.store
+        wanted = [f.strip().lower() for f in formats if f.strip()]
+        accept = request.headers.get("accept")
+        if wanted:
+            pick = FORMAT_NAMES.get(wanted[0], (None, wanted[0]))
+            accept = "text/html" if wanted[0] == "html" else pick[1]
+        media_type = conneg.negotiate(accept, list(DESCRIPTION))
+        if media_type is None:
+            return text(406, conneg.not_acceptable(list(DESCRIPTION),
+                                                   what="the service description"))
+        endpoint = str(request.url.replace(query="", fragment=""))
+        tag = etag(store.version, endpoint, media_type)
+        if fresh(request, tag):
+            return Response(status_code=304, headers=cache_headers(tag))
+        fmt = DESCRIPTION[media_type]
+        if fmt is None:
+            body = form_page(endpoint).encode()
+        else:
+            key = (store.version, endpoint, media_type)
+            if key not in descriptions:
+                triples = await run_in_threadpool(description, endpoint, store)
+                prefixes = {"sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
+                descriptions[key] = bytes(ox.serialize(
+                    triples, format=fmt,
+                    prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None) or b"")
+            body = descriptions[key]
+        return Response(body, media_type=media_type, headers=cache_headers(tag))
+
+    async def endpoint(request: Request) -> Response:
+        """SPARQL 1.1 Protocol query operation (GET, or POST form / direct)."""
+        try:
+            return await answer(request)
+        except ProtocolError as error:
+            return text(error.status, error.message, error.headers)
+
+    async def answer(request: Request) -> Response:
+        settings: Settings = request.app.state.settings
+        store: Store = request.app.state.store
+        params = await parameters(request, settings)
+        values: dict[str, list[str]] = {}
+        for name, value in params:
+            values.setdefault(name, []).append(value)
+        if "update" in values or any(n.startswith("using-") for n in values):
+            raise ProtocolError(403, READ_ONLY)
+        queries = values.get("query", [])
+        formats = values.get("format", [])
+        if len(queries) > 1:
+            raise ProtocolError(400, f"Send exactly one query parameter, not {len(queries)}.")
+        if not queries:
+            if request.method == "GET":
+                return await service_description(request, formats)
+            raise ProtocolError(400, "The request has no query: send query=... (form) or a "
+                                     "body with Content-Type: application/sparql-query.")
+        query = queries[0]
+        defaults = tuple(values.get("default-graph-uri", []))
+        named = tuple(values.get("named-graph-uri", []))
+        known = set(store.graphs())
+        check_graphs(defaults, known, where="default-graph-uri", allow_public=True)
+        check_graphs(named, known, where="named-graph-uri", allow_public=True)
+        found = shape(query)
+        if found.update:
+            raise ProtocolError(403, READ_ONLY)
+        if uses_service(query):
+            raise ProtocolError(400, "SERVICE is not allowed: this endpoint does not query "
+                                     "other services for you. Run the federated query from "
+                                     "your own client.")
+        check_graphs(found.from_graphs, known, where="FROM", allow_public=False)
+        check_graphs(found.from_named, known, where="FROM NAMED", allow_public=False)
+        if defaults or named:
+            dataset: tuple[tuple[str, ...] | None, tuple[str, ...] | None] = (defaults, named)
+        elif found.from_graphs or found.from_named:
+            dataset = (found.from_graphs, found.from_named)
+        else:
+            dataset = (None, None)
+        tabular, graph = choices(request.headers.get("accept"), formats)
+        if found.form in ("select", "ask") and tabular is None:
+            return not_acceptable("tabular")
+        if found.form in ("construct", "describe") and graph is None:
+            return not_acceptable("graph")
+        tag = etag(store.version, query, dataset, tabular, graph, settings.max_rows)
+        if fresh(request, tag):
+            return Response(status_code=304, headers=cache_headers(tag))
+        job = QueryRequest(
+            query,
+            tabular=TABULAR[tabular] if tabular else None,
+            graph=GRAPH[graph] if graph else None,
+            default_graphs=dataset[0], named_graphs=dataset[1] or None,
+            max_rows=settings.max_rows)
+        try:
+            result = await request.app.state.executor.run(job)
+        except NotAcceptable as exc:
+            return not_acceptable(exc.kind)
+        except QueryTimeout:
+            return text(503, f"The query ran longer than this service allows "
+                             f"({settings.timeout:g} s) and was stopped. Make it more selective "
+                             "(LIMIT, fewer joins) or try again later.\n",
+                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+        except SyntaxError as exc:
+            return text(400, f"The query is not valid SPARQL: {exc}\n")
+        assert isinstance(result, QueryResponse)
+        return result_response(result, tag, limit=settings.max_rows)
+
+    routes.add_api_route(
+        "/sparql", endpoint, methods=["GET", "POST"], tags=["sparql"],
+        summary="SPARQL 1.1 Protocol endpoint (read-only) and service description",
+        response_class=Response)
+    return routes
