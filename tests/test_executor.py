@@ -1,0 +1,264 @@
+"""The query executor: worker processes that a time-out really stops.
+
+Every test builds its own executor with small limits and closes it; the expensive queries are
+cross products of all the shipped triples, which never finish within the limits used here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from govgraph.binding import Term
+from govgraph.executor import (
+    NotAcceptable,
+    Overloaded,
+    ProcessExecutor,
+    QueryRequest,
+    QueryResponse,
+    QueryTimeout,
+    WorkerCrashed,
+    execute,
+)
+from govgraph.store import OxigraphStore, QueryResult
+
+pytestmark = pytest.mark.timeout(30)
+
+JSON = ox.QueryResultsFormat.JSON
+CHEAP = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50"
+#: All quads four times over, a never-true FILTER on all of them: CPU for hours, little memory.
+EXPENSIVE = ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+             "FILTER(STRLEN(CONCAT(STR(?a), STR(?d), STR(?g), STR(?j))) < 0) }")
+#: Sorting the same cross product: the worker's memory grows by hundreds of MB a second.
+HOG = ("SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } "
+       "ORDER BY ?c ?f ?i ?l")
+
+MakeExecutor = Callable[..., ProcessExecutor]
+
+
+@pytest.fixture
+def make_executor(shipped_store: OxigraphStore) -> Iterator[MakeExecutor]:
+    made: list[ProcessExecutor] = []
+
+    def make(store: object = shipped_store, **options: float) -> ProcessExecutor:
+        executor = ProcessExecutor(store, **options)  # type: ignore[arg-type]
+        made.append(executor)
+        return executor
+
+    yield make
+    for executor in made:
+        executor.close()
+
+
+def request(sparql: str, **options: object) -> QueryRequest:
+    return QueryRequest(sparql, JSON, ox.RdfFormat.TURTLE, **options)  # type: ignore[arg-type]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` exists at all (a zombie counts: it was not reaped)."""
+    return Path(f"/proc/{pid}").exists()
+
+
+def rss_kib(pids: Sequence[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+async def started(task: asyncio.Task[QueryResponse]) -> None:
+    """Give ``task`` time to reach its worker."""
+    await asyncio.sleep(0.2)
+    assert not task.done()
+
+
+def test_cheap_query_equals_in_thread_result(shipped_store: OxigraphStore,
+                                             make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=2, timeout=5)
+    assert executor.zygote_pid is not None and len(executor.worker_pids()) == 2
+    for sparql in (CHEAP, "ASK { ?s ?p ?o }",
+                   "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 20"):
+        got = asyncio.run(executor.run(request(sparql)))
+        assert got == execute(shipped_store, request(sparql))
+        assert got.rows > 0 and got.body
+    capped = asyncio.run(executor.run(request(CHEAP, max_rows=3)))
+    assert (capped.rows, capped.truncated) == (3, True)
+
+
+def test_substitutions_cross_to_the_worker(shipped_store: OxigraphStore,
+                                           make_executor: MakeExecutor) -> None:
+    found = shipped_store.query(
+        "SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) != '') } ORDER BY ?s LIMIT 1")
+    assert isinstance(found, ox.QuerySolutions)
+    (row,) = list(found)
+    subject, label = row["s"], row["l"]
+    assert isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal)
+    executor = make_executor(workers=1, timeout=5)
+    cases: list[tuple[str, Mapping[str, Term]]] = [
+        ("SELECT ?l WHERE { ?s rdfs:label ?l } ORDER BY ?l", {"s": subject}),
+        ("SELECT ?s WHERE { ?s rdfs:label ?l }", {"l": label}),
+    ]
+    for sparql, substitutions in cases:
+        req = request(sparql, substitutions=substitutions)
+        got = asyncio.run(executor.run(req))
+        assert got == execute(shipped_store, req)
+        assert 0 < got.rows < len(shipped_store)
+    body = asyncio.run(executor.run(request(cases[1][0], substitutions=cases[1][1]))).body
+    assert subject.value in body.decode()
+
+
+def test_errors_keep_their_type_and_message(shipped_store: OxigraphStore,
+                                            make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=5)
+    bad = request("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(SyntaxError) as direct:
+        execute(shipped_store, bad)
+    with pytest.raises(SyntaxError) as remote:
+        asyncio.run(executor.run(bad))
+    assert type(remote.value) is type(direct.value)
+    assert str(remote.value) == str(direct.value) and "1:" in str(remote.value)
+    graph_only = QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", JSON, None)
+    with pytest.raises(NotAcceptable) as refused:
+        asyncio.run(executor.run(graph_only))
+    assert refused.value.kind == "graph"
+    assert len(executor.worker_pids()) == 1  # errors do not cost a worker
+
+
+def test_timeout_kills_the_worker_and_frees_its_memory(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=0.8)
+    (victim,) = executor.worker_pids()
+    baseline = rss_kib([victim])
+    peak = 0
+
+    async def hog_and_watch() -> None:
+        nonlocal peak
+        task = asyncio.create_task(executor.run(request(HOG)))
+        while not task.done():
+            peak = max(peak, rss_kib([victim]))
+            await asyncio.sleep(0.05)
+        with pytest.raises(QueryTimeout, match=r"longer than 0\.8 s"):
+            await task
+
+    began = time.monotonic()
+    asyncio.run(hog_and_watch())
+    assert time.monotonic() - began < 2.5
+    assert peak > baseline + 50_000, (baseline, peak)  # the query did hold memory
+    assert not alive(victim)  # killed and reaped: its memory went back to the system
+    (replacement,) = executor.worker_pids()
+    assert replacement != victim
+    assert rss_kib([replacement]) < baseline + 10_000
+    assert asyncio.run(executor.run(request(CHEAP))).rows == 50
+
+
+def test_cheap_query_runs_beside_an_expensive_one(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=2, timeout=2.5)
+
+    async def both() -> None:
+        slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await started(slow)
+        began = time.monotonic()
+        cheap = await executor.run(request(CHEAP))
+        assert cheap.rows == 50 and time.monotonic() - began < 1
+        assert not slow.done()
+        with pytest.raises(QueryTimeout):
+            await slow
+
+    asyncio.run(both())
+    assert len(executor.worker_pids()) == 2
+
+
+def test_full_queue_is_overloaded(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=1.5, queue=0)
+
+    async def crowd() -> None:
+        slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await started(slow)
+        began = time.monotonic()
+        with pytest.raises(Overloaded, match="try again later"):
+            await executor.run(request(CHEAP))
+        assert time.monotonic() - began < 0.5  # refused at once, not queued
+        with pytest.raises(QueryTimeout):
+            await slow
+        assert (await executor.run(request(CHEAP))).rows == 50  # room again
+
+    asyncio.run(crowd())
+
+
+def test_crashed_worker_is_replaced(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=10)
+    (victim,) = executor.worker_pids()
+
+    async def crash() -> None:
+        slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await started(slow)
+        os.kill(victim, signal.SIGKILL)  # as the OOM killer would
+        with pytest.raises(WorkerCrashed, match=f"pid {victim}.*SIGKILL"):
+            await asyncio.wait_for(slow, 3)
+
+    asyncio.run(crash())
+    assert not alive(victim)
+    (replacement,) = executor.worker_pids()
+    assert replacement != victim
+    assert asyncio.run(executor.run(request(CHEAP))).rows == 50
+
+
+def test_close_leaves_no_process_behind(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=2, timeout=10)
+    assert executor.zygote_pid is not None
+    pids = [executor.zygote_pid, *executor.worker_pids()]
+
+    async def close_while_busy() -> None:
+        slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await started(slow)
+        began = time.monotonic()
+        executor.close()
+        assert time.monotonic() - began < 3
+        with pytest.raises(Overloaded, match="shutting down"):
+            await asyncio.wait_for(slow, 3)
+        with pytest.raises(Overloaded, match="shutting down"):
+            await executor.run(request(CHEAP))
+
+    asyncio.run(close_while_busy())
+    assert [pid for pid in pids if alive(pid)] == []
+    executor.close()  # a second close is harmless
+
+
+class ForeignStore:
+    """A store that is not the embedded one (like a remote endpoint): no processes for it."""
+
+    def __init__(self, inner: OxigraphStore) -> None:
+        self._inner = inner
+
+    @property
+    def version(self) -> str:
+        return self._inner.version
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None,
+              default_graphs: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None) -> QueryResult:
+        return self._inner.query(sparql, substitutions=substitutions,
+                                 default_graphs=default_graphs, named_graphs=named_graphs)
+
+    def graphs(self) -> list[str]:
+        return self._inner.graphs()
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+
+def test_other_stores_run_in_threads(shipped_store: OxigraphStore,
+                                     make_executor: MakeExecutor) -> None:
+    executor = make_executor(ForeignStore(shipped_store), workers=2, timeout=5)
+    assert executor.zygote_pid is None and executor.worker_pids() == []
+    assert asyncio.run(executor.run(request(CHEAP))) == execute(shipped_store, request(CHEAP))
+    with pytest.raises(SyntaxError):
+        asyncio.run(executor.run(request("SELECT * WHERE { ?s ?p }")))
