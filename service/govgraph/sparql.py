@@ -356,9 +356,21 @@ def check_graphs(iris: Sequence[str], known: set[str], *, where: str,
 # --- Responses ------------------------------------------------------------------------------
 
 
+def endpoint_iri(request: Request) -> str:
+    """This endpoint's URL, as the client addressed it if that is a plain http(s) URL."""
+    url = str(request.url.replace(query="", fragment=""))
+    plain = re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+/[A-Za-z0-9._~/\-]*", url)
+    return url if plain else "http://localhost/sparql"
+
+
 def text(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     return Response(message, status_code=status, media_type="text/plain; charset=utf-8",
                     headers=dict(headers or {}))
+
+
+def unshift(message: str) -> str:
+    """A parser message about the query with its ``BASE`` line in front, as about the query."""
+    return re.sub(r"^error at (\d+):", lambda m: f"error at {int(m.group(1)) - 1}:", message)
 
 
 def etag(*parts: object) -> str:
@@ -495,7 +507,7 @@ def router() -> APIRouter:
         if media_type is None:
             return text(406, conneg.not_acceptable(list(DESCRIPTION),
                                                    what="the service description"))
-        endpoint = str(request.url.replace(query="", fragment=""))
+        endpoint = endpoint_iri(request)
         tag = etag(store.version, endpoint, media_type)
         if fresh(request, tag):
             return Response(status_code=304, headers=cache_headers(tag))
@@ -567,8 +579,12 @@ def router() -> APIRouter:
         tag = etag(store.version, query, dataset, tabular, graph, settings.max_rows)
         if fresh(request, tag):
             return Response(status_code=304, headers=cache_headers(tag))
+        # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol: "service-defined BASE")
+        based = f"BASE <{endpoint_iri(request)}>\n{query}"
+        if uses_service(based):  # the text that runs is checked, not only the text received
+            raise ProtocolError(400, "SERVICE is not allowed.")
         job = QueryRequest(
-            query,
+            based,
             tabular=TABULAR[tabular] if tabular else None,
             graph=GRAPH[graph] if graph else None,
             default_graphs=dataset[0], named_graphs=dataset[1] or None,
@@ -583,7 +599,7 @@ def router() -> APIRouter:
                              "(LIMIT, fewer joins) or try again later.\n",
                         {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
         except SyntaxError as exc:
-            return text(400, f"The query is not valid SPARQL: {exc}\n")
+            return text(400, f"The query is not valid SPARQL: {unshift(str(exc))}\n")
         assert isinstance(result, QueryResponse)
         return result_response(result, tag, limit=settings.max_rows)
 
