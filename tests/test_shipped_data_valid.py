@@ -44,8 +44,6 @@ def test_shipped_data_is_valid_in_both_languages(lang: str) -> None:
     assert all(r["message"] for r in report["results"])
 
 
-@pytest.mark.xfail(reason="two background sources (src:wikidata, src:govgraph-background-facts) "
-                          "have neither dct:date nor gg:dateNote", strict=False)
 def test_shipped_data_has_no_warnings() -> None:
     _, report, _ = run()
     warnings = [r for r in report["results"] if r["severity"] == "Warning"]

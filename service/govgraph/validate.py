@@ -115,30 +115,54 @@ def validate(
     store = load_store(sources, progress=lambda s, _n: progress.step(f"read {s.path.name}"))
     progress.step(f"{len(store)} triples loaded; checking shapes")
     data = to_rdflib(store)
+    shapes = shapes_graph(extra_shapes)
     _conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes_graph(extra_shapes), inference="none", advanced=True,
+        data, shacl_graph=shapes, inference="none", advanced=True,
         allow_warnings=True, abort_on_first=False,
     )
     progress.done()
     files = {s.graph: s.path for s in sources}
     report = Report(files=[str(s.path) for s in sources])
     for node in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
-        report.results.append(_result(results_graph, node, store, files, lang))
+        report.results.append(_result(results_graph, node, store, files, lang, shapes))
     report.results.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
                                        SEVERITIES.index(r.severity), r.shape))
     return report
 
 
+def _messages(g: rdflib.Graph, node: rdflib.term.Node, shapes: rdflib.Graph) -> dict[str, str]:
+    """The result's messages by language.
+
+    pyshacl drops the language tag of a SPARQL constraint's message when it fills in the
+    placeholders, so those messages are taken from the shapes graph and filled in here.
+    """
+    constraint = g.value(node, SH.sourceConstraint)
+    templates = [m for m in shapes.objects(constraint, SH.message)
+                 if isinstance(m, rdflib.Literal)] if constraint is not None else []
+    if not templates:
+        return {(m.language or ""): str(m) for m in g.objects(node, SH.resultMessage)
+                if isinstance(m, rdflib.Literal)}
+    fill = {"{$this}": g.value(node, SH.focusNode), "{?this}": g.value(node, SH.focusNode),
+            "{?value}": g.value(node, SH.value), "{$value}": g.value(node, SH.value),
+            "{$path}": g.value(node, SH.resultPath), "{?path}": g.value(node, SH.resultPath)}
+    out = {}
+    for template in templates:
+        text = str(template)
+        for placeholder, term in fill.items():
+            text = text.replace(placeholder, "" if term is None else str(term))
+        out[template.language or ""] = text
+    return out
+
+
 def _result(g: rdflib.Graph, node: rdflib.term.Node, store: OxigraphStore,
-            files: dict[str, Path], lang: str) -> Result:
+            files: dict[str, Path], lang: str, shapes: rdflib.Graph) -> Result:
     def one(pred: rdflib.URIRef) -> rdflib.term.Node | None:
         return g.value(node, pred)
 
     focus = one(SH.focusNode)
     path, value = one(SH.resultPath), one(SH.value)
     severity = str(one(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
-    messages = {(m.language or ""): str(m) for m in g.objects(node, SH.resultMessage)
-                if isinstance(m, rdflib.Literal)}
+    messages = _messages(g, node, shapes)
     label = file = line = None
     if isinstance(focus, rdflib.URIRef):
         term = ox.NamedNode(str(focus))
