@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from govgraph import conneg, queries, results
 from govgraph.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
@@ -126,7 +127,8 @@ async def run(request: Request, query: NamedQuery) -> Response:
         return param_error(exc)
     settings = request.app.state.settings
     try:
-        etag = _etag(request, query, tabular, graph)
+        version = await run_in_threadpool(lambda: request.app.state.store.version)  # remote: I/O
+        etag = _etag(request, version, query, tabular, graph)
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})
         answer = await request.app.state.executor.run(QueryRequest(
@@ -153,9 +155,9 @@ def _values(request: Request) -> dict[str, str]:
     return values
 
 
-def _etag(request: Request, query: NamedQuery, tabular: ox.QueryResultsFormat | None,
-          graph: ox.RdfFormat | None) -> str:
-    key = "\0".join([request.app.state.store.version, query.name, query.sparql,
+def _etag(request: Request, version: str, query: NamedQuery,
+          tabular: ox.QueryResultsFormat | None, graph: ox.RdfFormat | None) -> str:
+    key = "\0".join([version, query.name, query.sparql,
                      str(sorted(request.query_params.multi_items())),
                      tabular.name if tabular else "", graph.name if graph else ""])
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:20] + '"'

@@ -124,7 +124,8 @@ class RemoteStore:
         graph_result = client.queryType in (CONSTRUCT, DESCRIBE)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
-        client.setTimeout(self.timeout)  # type: ignore[arg-type]  # urllib takes a float
+        # not setTimeout(), which truncates to whole seconds (0.5 would mean no time limit)
+        client.timeout = self.timeout  # type: ignore[assignment]
         client.setReturnFormat(TURTLE if graph_result else JSON)
         for iri in default_graphs or ():
             client.addDefaultGraph(iri)
