@@ -92,7 +92,7 @@ class RemoteStore:
         self.endpoint = endpoint
         self.timeout = timeout
         self._version_ttl = version_ttl
-        self._version: tuple[float, str] | None = None
+        self._cache: tuple[float, dict[str, int]] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -100,16 +100,22 @@ class RemoteStore:
 
     @property
     def version(self) -> str:
-        """A hash of the graphs and their sizes, asked of the remote at most every few seconds."""
+        """A hash of the graphs and their sizes (asked of the remote at most every few seconds)."""
+        text = self.endpoint + "".join(f"<{g}>{n}" for g, n in self._sizes().items())
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _sizes(self) -> dict[str, int]:
+        """Quads per named graph, cached for ``version_ttl`` seconds."""
         with self._lock:
             now = time.monotonic()
-            if self._version is None or now - self._version[0] > self._version_ttl:
-                sizes = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                                   "GROUP BY ?g ORDER BY ?g")
-                assert isinstance(sizes, ox.QuerySolutions)
-                text = self.endpoint + "".join(f"{s['g']}{s['n']}" for s in sizes)
-                self._version = (now, hashlib.sha256(text.encode()).hexdigest()[:16])
-            return self._version[1]
+            if self._cache is None or now - self._cache[0] > self._version_ttl:
+                found = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                   "GROUP BY ?g")
+                assert isinstance(found, ox.QuerySolutions)
+                sizes = {s["g"].value: int(s["n"].value) for s in found
+                         if isinstance(s["g"], ox.NamedNode) and s["n"] is not None}
+                self._cache = (now, dict(sorted(sizes.items())))
+            return self._cache[1]
 
     def query(
         self,
@@ -164,14 +170,10 @@ class RemoteStore:
         return body, media
 
     def graphs(self) -> list[str]:
-        found = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(found, ox.QuerySolutions)
-        return sorted(s["g"].value for s in found if isinstance(s["g"], ox.NamedNode))
+        return list(self._sizes())
 
     def __len__(self) -> int:
-        found = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(found, ox.QuerySolutions)
-        return next(int(s["n"].value) for s in found if s["n"] is not None)
+        return sum(self._sizes().values())
 
 
 def _message(exc: SPARQLWrapperException) -> str:

@@ -58,6 +58,7 @@ from govgraph import conneg
 from govgraph.config import Settings
 from govgraph.executor import NotAcceptable, QueryRequest, QueryResponse, QueryTimeout
 from govgraph.namespaces import PREFIXES
+from govgraph.remote import RemoteError, RemoteTimeout
 from govgraph.store import Store
 
 #: SELECT/ASK result formats in the server's order of preference (the first is the default).
@@ -600,6 +601,9 @@ def router() -> APIRouter:
                         {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
         except SyntaxError as exc:
             return text(400, f"The query is not valid SPARQL: {unshift(str(exc))}\n")
+        except RemoteError as exc:  # govgraph serve --endpoint: the remote store failed
+            return text(504 if isinstance(exc, RemoteTimeout) else 502, f"{exc}\n",
+                        {"Cache-Control": "no-store"})
         assert isinstance(result, QueryResponse)
         return result_response(result, tag, limit=settings.max_rows)
 
