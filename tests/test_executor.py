@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from govgraph import sources
 from govgraph.binding import Term
 from govgraph.executor import (
     NotAcceptable,
@@ -27,7 +28,7 @@ from govgraph.executor import (
     WorkerCrashed,
     execute,
 )
-from govgraph.store import OxigraphStore, QueryResult
+from govgraph.store import OxigraphStore, QueryResult, load_store
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -47,7 +48,7 @@ MakeExecutor = Callable[..., ProcessExecutor]
 def make_executor(shipped_store: OxigraphStore) -> Iterator[MakeExecutor]:
     made: list[ProcessExecutor] = []
 
-    def make(store: object = shipped_store, **options: float) -> ProcessExecutor:
+    def make(store: object = shipped_store, **options: object) -> ProcessExecutor:
         executor = ProcessExecutor(store, **options)  # type: ignore[arg-type]
         made.append(executor)
         return executor
@@ -230,6 +231,13 @@ def test_close_leaves_no_process_behind(make_executor: MakeExecutor) -> None:
     asyncio.run(close_while_busy())
     assert [pid for pid in pids if alive(pid)] == []
     executor.close()  # a second close is harmless
+
+
+def test_on_disk_store_is_opened_read_only_by_workers(tmp_path: Path,
+                                                      make_executor: MakeExecutor) -> None:
+    on_disk = load_store(sources.shipped(), path=tmp_path / "store")
+    executor = make_executor(on_disk, workers=1, timeout=5, store_path=tmp_path / "store")
+    assert asyncio.run(executor.run(request(CHEAP))) == execute(on_disk, request(CHEAP))
 
 
 class ForeignStore:

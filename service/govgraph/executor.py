@@ -49,8 +49,11 @@ Trade-offs
       moment, which is fine for a store that is loaded before serving and not written after.
     * Memory: a worker starts as a copy-on-write image of the zygote; a long query's memory
       belongs to its worker and is released when the worker is killed.
-    * Each query pays a process hop (pickling the request, the reply's bytes, two context
-      switches, a thread hop) on top of the thread hop a thread pool costs anyway.
+    * Each query pays a process hop (pickling the request and the reply's bytes, socket
+      round trip) on top of the thread hop a thread pool costs anyway: measured on the shipped
+      data, ASK 111 µs vs 49 µs in a thread, a 50-row SELECT 427 µs vs 346 µs — about 60-80 µs.
+    * A request waits at most ``timeout`` for a worker, then runs at most ``timeout``; the
+      time-out then costs ``grace`` (SIGTERM to reap) and a fork to replace the worker.
 
 Other stores
     A remote store (HTTP) needs no process isolation: its queries run in a thread pool of
@@ -203,13 +206,13 @@ class ProcessExecutor:
             if self._admitted >= self._capacity:
                 raise Overloaded("too many queries are running or waiting; try again later")
             self._admitted += 1
-        cancelled = threading.Event()
-        future: Future[QueryResponse]
-        if self._pool is not None:
-            future = self._threads.submit(self._pool.call, request, self.timeout, cancelled)
-        else:
-            future = self._threads.submit(execute, self._store, request)
-        future.add_done_callback(self._release)
+            cancelled = threading.Event()
+            future: Future[QueryResponse]
+            if self._pool is not None:
+                future = self._threads.submit(self._pool.call, request, self.timeout, cancelled)
+            else:
+                future = self._threads.submit(execute, self._store, request)
+        future.add_done_callback(self._release)  # outside the lock: it may run at once
         try:
             if self._pool is not None:  # the pool enforces the time limit itself
                 return await asyncio.wrap_future(future)
