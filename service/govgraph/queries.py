@@ -25,8 +25,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govgraph import resources
+from govgraph.binding import Term
 from govgraph.namespaces import expand_id
-from govgraph.store import QueryResult, Store, Term
+from govgraph.store import QueryResult, Store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "date", "string", "integer", "boolean")

@@ -105,7 +105,7 @@ def syntax_error(source: SourceFile, exc: SyntaxError) -> InputError:
     line = exc.lineno if isinstance(exc.lineno, int) else None
     column = exc.offset if isinstance(exc.offset, int) else None
     message = re.sub(r"\s*\(line \d+\)$", "", exc.msg or str(exc))
-    message = re.sub(r"^(Parser )?error at (line \d+ (column \d+|between columns \d+ and \d+)|[\d:]+): ",
-                     "", message)
+    position = r"(line \d+ (column \d+|between columns \d+ and \d+)|[\d:]+)"
+    message = re.sub(rf"^(Parser )?error at {position}: ", "", message)
     return InputError(source.path, f"syntax error: {message}", line=line, column=column,
                       hint=f"fix the {source.format.name.replace('_', '-')} syntax at this place")

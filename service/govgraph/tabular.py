@@ -18,9 +18,12 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+Cell = ox.NamedNode | ox.BlankNode | ox.Literal | None
+
+
 def _rows(result: ox.QuerySolutions, names: list[str],
-          max_rows: int) -> tuple[list[list[object]], bool]:
-    rows: list[list[object]] = []
+          max_rows: int) -> tuple[list[list[Cell]], bool]:
+    rows: list[list[Cell]] = []
     iterator: Iterator[ox.QuerySolution] = iter(result)
     for solution in iterator:
         if len(rows) == max_rows:
