@@ -54,6 +54,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.list or not args.name:
         for q in library.values():
             print(f"{q.name}\t{q.title}")
+            if q.description:
+                print(f"    {q.description}")
             for p in q.params:
                 need = "required" if p.required else f"optional, default {p.default}" \
                     if p.default else "optional"
