@@ -273,6 +273,9 @@ def test_nothing_reaches_the_network_or_files(endpoint: str, listener: socket.so
         # "<" read as less-than: the quote opens a string for the parser, not an IRI
         f"SELECT * {{ ?s ?p ?o FILTER(?o<'a>') SERVICE <{target}> {{ ?x ?y ?z }}\n}}",
         f"SELECT * {{ ?s ?p ?o FILTER(?o<#>\"\"\"\n) SERVICE <{target}> {{ ?x ?y ?z }} }}",
+        f"SELECT * {{ ?s ?p ?o.SERVICE <{target}> {{ ?x ?y ?z }} }}",
+        f"SELECT * {{ ?s ?p 1.SERVICE <{target}> {{ ?x ?y ?z }} }}",
+        f"SELECT * {{ VALUES ?x {{ <{target}> }} FILTER(?a<?b)SERVICE?x#>\n{{ ?s ?p ?o }} }}",
         f"LOAD <{target}>",
         f"LOAD <file:///etc/passwd> INTO GRAPH <{target}>",
         "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }",
@@ -302,6 +305,9 @@ def test_service_in_strings_iris_and_names_is_fine(endpoint: str) -> None:
         "SELECT * { ?s <http://example.org/service/x> ?o } LIMIT 1",
         "PREFIX ex: <http://example.org/>\nSELECT ?service { ?service ex:SERVICE ?o } LIMIT 1",
         "# SERVICE <http://127.0.0.1:1/> { }\nSELECT * { ?s ?p ?o } LIMIT 1",
+        "SELECT * { ?s a <http://example.org/ns/service#Thing> ;\n ?p ?o } LIMIT 1",
+        "SELECT * { ?s ?p <http://example.org/a-service#x> ;\n ?q ?o } LIMIT 1",
+        'SELECT * { ?s ?p "x"@en-SERVICE } LIMIT 1',
     ]:
         assert httpx.get(endpoint, params={"query": query}).status_code == 200, query
 

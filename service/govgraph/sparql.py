@@ -40,6 +40,7 @@ formats, row cap); ``If-None-Match`` gives 304 without running the query.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import ipaddress
@@ -119,6 +120,8 @@ UPDATE_KEYWORDS = frozenset(
 READ_ONLY = ("This public SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, "
              "CLEAR, CREATE, DROP, COPY, MOVE, ADD) is not accepted here.\n")
 MAX_PARAMETERS = 1000
+#: How many times its length a query may be read when looking for SERVICE.
+CHECK_BUDGET = 20
 CACHE_SECONDS = 300
 RETRY_AFTER = 10
 
@@ -239,7 +242,13 @@ class Token:
 def token_at(query: str, pos: int) -> Token:
     match = _LEXER.match(query, pos)
     assert match is not None and match.lastgroup is not None  # (?P<punct>.) matches anything
-    return Token(match.lastgroup, match.group(), pos, match.end())
+    kind, found = match.lastgroup, match.group()
+    if kind == "name" and ":" not in found:
+        # only prefixed names and blank-node labels may hold "." and "-": "1.SERVICE" is three
+        found = re.split(r"[.\-]", found, maxsplit=1)[0]
+        if not found:
+            kind, found = "punct", match.group()[0]
+    return Token(kind, found, pos, pos + len(found))
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -265,21 +274,37 @@ def uses_service(query: str) -> bool:
     """Whether ``SERVICE`` can be read as a keyword of the query.
 
     ``<`` opens an IRI or is the less-than operator depending on the grammar's context, and the
-    two readings see different strings and comments (``FILTER(?o<'a>') SERVICE ...``), so both
-    are followed at every ``<``; positions already read are not read again.
+    two readings see different strings and comments when the IRI holds ``'`` or ``#``
+    (``FILTER(?o<'a>') SERVICE ...``), so both readings are followed there; a position already
+    read in the same state is not read again. ``SERVICE`` counts where the grammar allows it:
+    after a term or one of ``{ } . ) ]``, and before an IRI, a variable, a prefixed name or
+    ``SILENT``. A query that would take more than :data:`CHECK_BUDGET` times its length to
+    read this way counts as using ``SERVICE``.
     """
-    pending, seen = [0], set()
+    line_ends = [m.start() for m in re.finditer(r"[\r\n]", query)] + [len(query)]
+    budget = CHECK_BUDGET * (len(query) + 1000)
+    pending: list[tuple[int, bool]] = [(0, True)]
+    seen: set[tuple[int, bool]] = set()
     while pending:
-        pos = pending.pop()
-        while pos < len(query) and pos not in seen:
-            seen.add(pos)
-            token = token_at(query, pos)
-            if token.kind == "iri":
-                pending.append(pos + 1)  # the other reading: "<" as an operator
-            if token.kind == "name" and token.text.lower() == "service":
+        pos, may_start = pending.pop()
+        while pos < len(query) and (pos, may_start) not in seen:
+            seen.add((pos, may_start))
+            if query[pos] == "#":  # a comment, found without reading it
+                end = line_ends[bisect.bisect_left(line_ends, pos)]
+                token = Token("comment", query[pos:end], pos, end)
+            else:
+                token = token_at(query, pos)
+            budget -= 1 if token.kind == "comment" else token.end - token.start
+            if budget < 0:
+                return True
+            if token.kind == "iri" and ("'" in token.text or "#" in token.text):
+                pending.append((pos + 1, False))  # the other reading: "<" as an operator
+            if may_start and token.kind == "name" and token.text.lower() == "service":
                 after = _next_significant(query, token.end)
                 if after is None or after.kind != "punct" or after.text == "<":
                     return True
+            if token.kind not in ("space", "comment"):
+                may_start = token.kind != "punct" or token.text in "{}.)];"
             pos = token.end
     return False
 
@@ -557,10 +582,13 @@ def router() -> APIRouter:
         known = set(store.graphs())
         check_graphs(defaults, known, where="default-graph-uri", allow_public=True)
         check_graphs(named, known, where="named-graph-uri", allow_public=True)
-        found = shape(query)
+        # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol: "service-defined BASE");
+        # the text that runs is the one checked
+        based = f"BASE <{endpoint_iri(request)}>\n{query}"
+        found, service = await run_in_threadpool(lambda: (shape(query), uses_service(based)))
         if found.update:
             raise ProtocolError(403, READ_ONLY)
-        if uses_service(query):
+        if service:
             raise ProtocolError(400, "SERVICE is not allowed: this endpoint does not query "
                                      "other services for you. Run the federated query from "
                                      "your own client.")
@@ -580,10 +608,6 @@ def router() -> APIRouter:
         tag = etag(store.version, query, dataset, tabular, graph, settings.max_rows)
         if fresh(request, tag):
             return Response(status_code=304, headers=cache_headers(tag))
-        # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol: "service-defined BASE")
-        based = f"BASE <{endpoint_iri(request)}>\n{query}"
-        if uses_service(based):  # the text that runs is checked, not only the text received
-            raise ProtocolError(400, "SERVICE is not allowed.")
         job = QueryRequest(
             based,
             tabular=TABULAR[tabular] if tabular else None,
