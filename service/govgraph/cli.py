@@ -18,7 +18,7 @@ from govgraph.config import Settings
 from govgraph.progress import Progress
 from govgraph.sources import InputError
 from govgraph.store import Store, load_store
-from govgraph.validate import validate
+from govgraph.validate import AUTO_THRESHOLD, ENGINES, validate
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
@@ -29,14 +29,38 @@ def _fail(message: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    files = sources.with_context(args.files) if args.files else (
-        sources.with_context([]) if args.data_only else sources.shipped())
+    given = [*args.files, *args.changed]
+    if args.data_only and given:  # the files and the ontology, none of the shipped data
+        own = {sources.SourceFile.of(p).path.resolve() for p in given}
+        files = [f for f in sources.shipped(data=False) if f.path.resolve() not in own]
+        files += _unique([sources.SourceFile.of(p) for p in given])
+    elif args.files:
+        files = _unique(sources.with_context(given))
+    elif args.data_only:  # the ontology and the reference data, without the cases
+        files = sources.with_context([])
+    else:
+        shipped = sources.shipped()
+        known = {f.path.resolve() for f in shipped}
+        files = shipped + _unique([f for f in sources.with_context(args.changed)
+                                   if f.path.resolve() not in known])
+    wanted = {sources.SourceFile.of(p).path.resolve() for p in args.changed}
+    changed = [f for f in files if f.path.resolve() in wanted]
     rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
-                   progress=Progress("govgraph validate"))
+                   progress=Progress("govgraph validate"), engine=args.engine, changed=changed)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
     if args.format != "text":
         print(report.summary(rep), file=sys.stderr)
     return rep.exit_code(strict=args.strict)
+
+
+def _unique(files: Sequence[sources.SourceFile]) -> list[sources.SourceFile]:
+    seen: set[Path] = set()
+    out = []
+    for f in files:
+        if f.path.resolve() not in seen:
+            seen.add(f.path.resolve())
+            out.append(f)
+    return out
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -191,7 +215,14 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--shapes", type=Path, action="append", default=[],
                    help="extra SHACL shapes file to apply on top of govgraph's (repeatable)")
     v.add_argument("--data-only", action="store_true",
-                   help="without files: check only the ontology and reference data")
+                   help="check the files with the ontology only, without the shipped reference "
+                   "data and cases (for datasets that reuse the ontology)")
+    v.add_argument("--engine", choices=ENGINES, default="auto",
+                   help=f"pyshacl (the reference), fast (shapes compiled to SPARQL), or auto: "
+                   f"fast from {AUTO_THRESHOLD} quads on (default)")
+    v.add_argument("--changed", nargs="+", default=[], metavar="FILE",
+                   help="check only the nodes these files mention and their neighbours, "
+                   "against the whole dataset (incremental validation)")
     v.set_defaults(func=cmd_validate)
 
     q = sub.add_parser("query", help="run a named query from the query library")

@@ -1,33 +1,42 @@
-"""Validate data against the SHACL shapes (pyshacl, the reference implementation).
+"""Validate data against the SHACL shapes: pyshacl (the reference) or the fast engine.
 
 :func:`validate` loads the files (errors: :class:`govgraph.sources.InputError`), runs the shapes
 over the union of all their graphs, and returns a :class:`Report` whose results name the focus
 node, its label, the path, the value, the shape, the message in Italian and English, and the file
 and line where the focus node is written.
+
+Engines (``engine=``): ``pyshacl``; ``fast`` (:mod:`govgraph.fastshacl`, shapes compiled to SPARQL
+on the embedded store; shapes it cannot compile run through pyshacl on their focus nodes'
+neighbourhood); ``auto``: ``fast`` from :data:`AUTO_THRESHOLD` quads on, else ``pyshacl``.
+With ``changed`` files only the nodes those files mention and their neighbours are checked
+(:mod:`govgraph.incremental`), against the whole dataset.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import rdflib
-from rdflib.namespace import SH
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
-from govgraph import resources
+from govgraph import fastshacl, incremental, resources
+from govgraph.fastshacl import Hit
+from govgraph.locations import locate
+from govgraph.namespaces import compact
 from govgraph.progress import Progress
 from govgraph.sources import InputError, SourceFile
 from govgraph.store import OxigraphStore, load_store
 
 SEVERITIES = ("Violation", "Warning", "Info")
-_LABEL_QUERY = """SELECT ?label WHERE {
-  VALUES ?p { skos:prefLabel rdfs:label foaf:name dct:title }
-  ?node ?p ?label . BIND(LANG(?label) AS ?lang)
-} ORDER BY DESC(?lang = ?want) DESC(?lang = "en") DESC(?lang = "it") ?label LIMIT 1"""
+ENGINES = ("auto", "pyshacl", "fast")
+#: ``--engine auto`` uses the fast engine from this many quads on (pyshacl below).
+AUTO_THRESHOLD = 50_000
+_LABELS = (str(SKOS.prefLabel), str(RDFS.label), str(FOAF.name), str(DCTERMS.title))
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,9 @@ class Result:
 class Report:
     results: list[Result] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    engine: str = "pyshacl"
+    fallback: list[str] = field(default_factory=list)  # shapes the fast engine left to pyshacl
+    checked: int | None = None  # focus nodes checked (incremental runs), None: all
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -78,110 +90,239 @@ def shapes_graph(extra: Sequence[Path] = ()) -> rdflib.Graph:
     return graph
 
 
-def to_rdflib(store: OxigraphStore) -> rdflib.Graph:
-    """The union of all graphs of the store as one rdflib graph."""
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+def to_rdflib(store: OxigraphStore, focus: Collection[str] | None = None) -> rdflib.Graph:
+    """The union of all graphs as one rdflib graph, or (``focus``) the focus nodes'
+    neighbourhood: the statements of every node one link away from a focus node, either way,
+    the statements pointing at the focus nodes, and the whole class hierarchy."""
+    if focus is None:
+        sparql = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    else:
+        values = "VALUES ?f { " + " ".join(f"<{f}>" for f in sorted(focus)) + " }"
+        sparql = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {values} {{ BIND(?f AS ?s) }} UNION "
+                  "{ ?f ?_p ?s } UNION { ?s ?_p ?f } ?s ?p ?o } UNION "
+                  "{ ?s rdfs:subClassOf ?o BIND(rdfs:subClassOf AS ?p) } }")
+    triples = store.query(sparql)
     assert isinstance(triples, ox.QueryTriples)
     graph = rdflib.Graph()
     graph.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
     return graph
 
 
-def locate(path: Path, iri: str) -> int | None:
-    """The line where ``iri`` first stands as a subject in a Turtle/TriG file (or at all)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+def _term(node: rdflib.term.Node | None) -> str | None:
+    if node is None:
         return None
-    forms = [f"<{iri}>"]
-    for prefix, ns in re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", text, flags=re.I):
-        if iri.startswith(ns) and re.fullmatch(r"[\w.-]+", iri[len(ns):]):
-            forms.append(f"{prefix}:{iri[len(ns):]}")
-    lines = text.splitlines()
-    for anywhere in (False, True):
-        for number, line in enumerate(lines, start=1):
-            for form in forms:
-                if (line.find(form) >= 0) if anywhere else line.lstrip().startswith(form + " "):
-                    return number
-    return None
+    if isinstance(node, rdflib.URIRef):
+        return str(node)
+    if isinstance(node, rdflib.Literal):
+        return fastshacl.sparql_term(node)
+    return node.n3()
+
+
+def pyshacl_hits(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Hit]:
+    _conforms, results, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        abort_on_first=False)
+    hits = []
+    for node in results.subjects(RDF.type, SH.ValidationResult):
+        def one(pred: rdflib.URIRef, node: rdflib.term.Node = node) -> str | None:
+            return _term(results.value(node, pred))
+        path = results.value(node, SH.resultPath)
+        hits.append(Hit(
+            focus=str(one(SH.focusNode)), shape=str(one(SH.sourceShape)),
+            component=str(one(SH.sourceConstraintComponent)),
+            severity=str(one(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1],
+            path=None if path is None else (str(path) if isinstance(path, rdflib.URIRef)
+                                            else path.n3()),
+            value=one(SH.value), constraint=one(SH.sourceConstraint)))
+    return hits
+
+
+def _retarget(shapes: rdflib.Graph, targets: dict[rdflib.term.Node, set[str]]) -> rdflib.Graph:
+    """The shapes with every target removed, then ``targets`` as sh:targetNode."""
+    out = rdflib.Graph()
+    for triple in shapes:
+        if triple[1] not in fastshacl.TARGETS and not (
+                triple[1] == RDF.type and triple[2] == rdflib.RDFS.Class):
+            out.add(triple)
+    for shape, nodes in targets.items():
+        for node in nodes:
+            out.add((shape, SH.targetNode, rdflib.URIRef(node)))
+    return out
+
+
+def reference_hits(store: OxigraphStore, shapes: rdflib.Graph, *,
+                   roots: Collection[rdflib.term.Node] | None = None,
+                   focus: Collection[str] | None = None) -> list[Hit]:
+    """pyshacl on everything, or on the shapes ``roots`` / the nodes ``focus`` only."""
+    if roots is None and focus is None:
+        return pyshacl_hits(to_rdflib(store), shapes)
+    compiler = fastshacl.Compiler(shapes, store)
+    targets: dict[rdflib.term.Node, set[str]] = {}
+    blank = False
+    for shape in roots if roots is not None else fastshacl.top_level_shapes(shapes):
+        pattern = compiler.focus_pattern(shape)
+        rows = fastshacl.select(
+            store, fastshacl.restrict(f"SELECT ?this WHERE {{ {pattern} }}", focus))
+        found = [fastshacl.term(r["this"]) for r in rows]
+        targets[shape] = {f for f in found if f is not None and not f.startswith("_:")}
+        blank = blank or len(targets[shape]) < len(found)
+    if blank:  # blank focus nodes cannot be named in a query: keep the shapes' own targets
+        keep = {t for t in shapes if t[0] in targets and (
+            t[1] in fastshacl.TARGETS or t[1:] == (RDF.type, rdflib.RDFS.Class))}
+        narrowed = _retarget(shapes, {})
+        for triple in keep:
+            narrowed.add(triple)
+        return pyshacl_hits(to_rdflib(store), narrowed)
+    nodes = set().union(*targets.values())
+    if not nodes:
+        return []
+    return pyshacl_hits(to_rdflib(store, nodes), _retarget(shapes, targets))
+
+
+def check(store: OxigraphStore, shapes: rdflib.Graph, engine: str,
+          focus: Collection[str] | None = None) -> tuple[list[Hit], list[str]]:
+    """The results of ``engine`` ("pyshacl" or "fast") and the shapes left to pyshacl."""
+    if engine == "pyshacl":
+        return reference_hits(store, shapes, focus=focus), []
+    plan = fastshacl.compile_shapes(shapes, store)
+    hits = fastshacl.run(store, plan, focus)
+    if plan.fallback:
+        hits += reference_hits(store, shapes, roots=plan.fallback, focus=focus)
+    return hits, [str(s) for s in plan.fallback]
+
+
+def choose(engine: str, size: int) -> str:
+    if engine == "auto":
+        return "fast" if size >= AUTO_THRESHOLD else "pyshacl"
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}")
+    return engine
 
 
 def validate(
     sources: Sequence[SourceFile], *, extra_shapes: Sequence[Path] = (), lang: str = "en",
-    progress: Progress | None = None,
+    progress: Progress | None = None, engine: str = "auto",
+    changed: Sequence[SourceFile] = (),
 ) -> Report:
     """Validate the files and return the report; raise :class:`InputError` on unreadable input."""
     progress = progress or Progress("validate", enabled=False)
     store = load_store(sources, progress=lambda s, _n: progress.step(f"read {s.path.name}"))
-    progress.step(f"{len(store)} triples loaded; checking shapes")
-    data = to_rdflib(store)
     shapes = shapes_graph(extra_shapes)
-    _conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True,
-        allow_warnings=True, abort_on_first=False,
-    )
+    used = choose(engine, len(store))
+    focus = incremental.focus_nodes(store, changed) if changed else None
+    progress.step(f"{len(store)} triples loaded; checking shapes ({used})")
+    hits, fallback = check(store, shapes, used, focus)
     progress.done()
-    files = {s.graph: s.path for s in sources}
-    report = Report(files=[str(s.path) for s in sources])
-    for node in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
-        report.results.append(_result(results_graph, node, store, files, lang, shapes))
-    report.results.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
-                                       SEVERITIES.index(r.severity), r.shape))
+    report = Report(files=[str(s.path) for s in sources], engine=used, fallback=fallback,
+                    checked=None if focus is None else len(focus))
+    report.results = results(hits, store, shapes, sources, lang)
     return report
 
 
-def _messages(g: rdflib.Graph, node: rdflib.term.Node, shapes: rdflib.Graph) -> dict[str, str]:
-    """The result's messages by language.
-
-    pyshacl drops the language tag of a SPARQL constraint's message when it fills in the
-    placeholders, so those messages are taken from the shapes graph and filled in here.
-    """
-    constraint = g.value(node, SH.sourceConstraint)
-    templates = [m for m in shapes.objects(constraint, SH.message)
-                 if isinstance(m, rdflib.Literal)] if constraint is not None else []
-    if not templates:
-        return {(m.language or ""): str(m) for m in g.objects(node, SH.resultMessage)
-                if isinstance(m, rdflib.Literal)}
-    fill = {"{$this}": g.value(node, SH.focusNode), "{?this}": g.value(node, SH.focusNode),
-            "{?value}": g.value(node, SH.value), "{$value}": g.value(node, SH.value),
-            "{$path}": g.value(node, SH.resultPath), "{?path}": g.value(node, SH.resultPath)}
-    out = {}
-    for template in templates:
-        text = str(template)
-        for placeholder, term in fill.items():
-            text = text.replace(placeholder, "" if term is None else str(term))
-        out[template.language or ""] = text
+def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
+            sources: Sequence[SourceFile], lang: str = "en") -> list[Result]:
+    """The hits as report results: messages, labels, files and lines; sorted, without repeats."""
+    unique = sorted(set(hits), key=lambda h: (h.focus, h.path or "", h.shape, h.value or ""))
+    focus = sorted({h.focus for h in unique if not h.focus.startswith("_:")})
+    labels, places = _labels(store, focus), _places(store, focus, sources)
+    out = []
+    for h in unique:
+        file, line = places.get(h.focus, (None, None))
+        out.append(Result(focus=h.focus, severity=h.severity, shape=h.shape,
+                          constraint=h.component, messages=messages(shapes, h), path=h.path,
+                          value=h.value, focus_label=_pick(labels.get(h.focus, {}), lang),
+                          file=file, line=line))
+    out.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
+                            SEVERITIES.index(r.severity), r.shape, r.value or ""))
     return out
 
 
-def _result(g: rdflib.Graph, node: rdflib.term.Node, store: OxigraphStore,
-            files: dict[str, Path], lang: str, shapes: rdflib.Graph) -> Result:
-    def one(pred: rdflib.URIRef) -> rdflib.term.Node | None:
-        return g.value(node, pred)
+def _values(nodes: Sequence[str]) -> str:
+    return "VALUES ?node { " + " ".join(f"<{n}>" for n in nodes) + " }"
 
-    focus = one(SH.focusNode)
-    path, value = one(SH.resultPath), one(SH.value)
-    severity = str(one(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
-    messages = _messages(g, node, shapes)
-    label = file = line = None
-    if isinstance(focus, rdflib.URIRef):
-        term = ox.NamedNode(str(focus))
-        rows = list(store.query(_LABEL_QUERY, substitutions={"node": term,
-                                                             "want": ox.Literal(lang)}))
-        label = rows[0]["label"].value if rows else None  # type: ignore[index, union-attr]
-        graphs = store.query("SELECT DISTINCT ?g { GRAPH ?g { ?node ?p ?o } }",
-                             substitutions={"node": term}, default_graphs=None)
-        for row in graphs:
-            graph = row["g"].value  # type: ignore[index, union-attr]
-            if graph in files:
-                file, line = str(files[graph]), locate(files[graph], str(focus))
-                break
-    return Result(
-        focus=str(focus), severity=severity, shape=str(one(SH.sourceShape)),
-        constraint=str(one(SH.sourceConstraintComponent)), messages=messages,
-        path=str(path) if isinstance(path, rdflib.URIRef) else (None if path is None else
-                                                                 path.n3()),
-        value=None if value is None else (str(value) if isinstance(value, rdflib.URIRef)
-                                          else value.n3()),
-        focus_label=label, file=file, line=line,
-    )
+
+def _labels(store: OxigraphStore, nodes: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Per node, its label per language (prefLabel, then rdfs:label, foaf:name, dct:title)."""
+    found: dict[str, dict[str, str]] = {}
+    if not nodes:
+        return found
+    preds = " ".join(f"<{p}>" for p in _LABELS)
+    rows = fastshacl.select(store, f"SELECT ?node ?p ?label WHERE {{ {_values(nodes)} VALUES ?p "
+                            f"{{ {preds} }} ?node ?p ?label FILTER(isLiteral(?label)) }}")
+    rank = {p: i for i, p in enumerate(_LABELS)}
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in rows:
+        node, pred, label = row["node"], row["p"], row["label"]
+        assert isinstance(node, ox.NamedNode) and isinstance(label, ox.Literal)
+        key = (node.value, label.language or "")
+        score = (rank.get(str(fastshacl.term(pred)), 9), label.value)
+        if key not in best or score < best[key]:
+            best[key] = score
+    for (node_iri, language), (_rank, text) in sorted(best.items()):
+        found.setdefault(node_iri, {})[language] = text
+    return found
+
+
+def _pick(labels: dict[str, str], lang: str) -> str | None:
+    for key in (lang, "en", "it", ""):
+        if key in labels:
+            return labels[key]
+    return next(iter(sorted(labels.items())), (None, None))[1]
+
+
+def _places(store: OxigraphStore, nodes: Sequence[str], sources: Sequence[SourceFile]
+            ) -> dict[str, tuple[str | None, int | None]]:
+    """Per node, the file (the last given one that states it) and the line where it stands."""
+    places: dict[str, tuple[str | None, int | None]] = {}
+    if not nodes:
+        return places
+    by_graph = {s.graph: s for s in sources}
+    rows = fastshacl.select(store, f"SELECT DISTINCT ?node ?g WHERE {{ {_values(nodes)} "
+                            "GRAPH ?g { ?node ?p ?o } }")
+    graphs: dict[str, list[SourceFile]] = {}
+    for row in rows:
+        source = by_graph.get(str(fastshacl.term(row["g"])))
+        if source is not None:
+            graphs.setdefault(str(fastshacl.term(row["node"])), []).append(source)
+    quads = [s for s in sources if s.format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)]
+    order = {s.path: i for i, s in enumerate(sources)}
+    for node in nodes:
+        candidates = sorted({*graphs.get(node, []), *quads}, key=lambda s: -order[s.path])
+        located = [(str(s.path), locate(s.path, node)) for s in candidates]
+        with_line = [p for p in located if p[1] is not None]
+        if with_line or graphs.get(node):
+            places[node] = with_line[0] if with_line else located[0]
+    return places
+
+
+def messages(shapes: rdflib.Graph, hit: Hit) -> dict[str, str]:
+    """The result's message per language: the SPARQL constraint's, else the shape's sh:message,
+    with {$this}, {?value} and {$path} filled in; else a generic one."""
+    for holder in (hit.constraint, hit.shape):
+        if holder is None or holder.startswith("_:"):
+            continue
+        texts = [m for m in shapes.objects(rdflib.URIRef(holder), SH.message)
+                 if isinstance(m, rdflib.Literal)]
+        if texts:
+            return {(m.language or ""): _fill(str(m), hit) for m in texts}
+    where = compact(hit.path) if hit.path else "the node"
+    value = f" (value {_lexical(hit.value)})" if hit.value is not None else ""
+    name = hit.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    return {"en": f"{name} constraint of {compact(hit.shape)} not met on {where}{value}",
+            "it": f"vincolo {name} di {compact(hit.shape)} non rispettato su "
+                  f"{where.replace('the node', 'il nodo')}{value.replace('value', 'valore')}"}
+
+
+def _lexical(value: str | None) -> str:
+    if value is None:
+        return ""
+    match = re.fullmatch(r'"(.*)"(?:@[\w-]+|\^\^<[^>]*>)?', value, re.S)
+    if not match:
+        return value
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m[1], m[1]),
+                  match[1])
+
+
+def _fill(text: str, hit: Hit) -> str:
+    subs = {"this": hit.focus, "value": _lexical(hit.value), "path": hit.path or ""}
+    return re.sub(r"\{[?$](this|value|path)\}", lambda m: subs[m[1]], text)

@@ -1,0 +1,375 @@
+"""The fast SHACL engine: the shapes compiled to SPARQL queries run on the embedded store.
+
+Each constraint of a targeted shape becomes one ``SELECT DISTINCT ?this ?value`` query over the
+union of the store's graphs; every row is one validation result, named exactly as pyshacl (the
+reference) names it: focus node, path, value, constraint component, source shape, severity.
+
+Compiled: targets (``sh:targetClass`` with ``rdfs:subClassOf*``, implicit class targets,
+``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``); property shapes with a
+predicate path; ``sh:class``, ``sh:datatype`` (ill-typed literals found with rdflib, as pyshacl
+does), ``sh:nodeKind``, ``sh:in``, ``sh:languageIn``, ``sh:min/maxInclusive``,
+``sh:min/maxExclusive``, ``sh:or``/``sh:and``/``sh:not`` of such value shapes,
+``sh:minCount``, ``sh:maxCount``, ``sh:uniqueLang``, and SPARQL-based constraints (``sh:select``
+without sub-queries or solution modifiers). A top-level shape that uses anything else
+(other paths, ``sh:node`` with property shapes, ``sh:pattern``, ``sh:qualifiedValueShape``, pair
+constraints, ...) is listed in :attr:`Plan.fallback`; :mod:`govgraph.validate` runs pyshacl for
+those shapes on their focus nodes' neighbourhood, so nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.collection import Collection as RdfList
+from rdflib.namespace import RDF, RDFS, SH
+
+from govgraph.store import OxigraphStore
+
+Node = rdflib.term.Node
+SHC = str(SH)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_VALUE_KEYS = {SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.languageIn, SH["or"],
+               SH["and"], SH["not"], SH.minInclusive, SH.maxInclusive, SH.minExclusive,
+               SH.maxExclusive}
+_FOCUS_KEYS = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.sparql}
+#: Predicates of a shape that neither constrain nor need compiling.
+_INERT = {RDF.type, SH.name, SH.description, SH.message, SH.severity, SH.path, SH.property,
+          SH.deactivated, SH.order, SH.group, SH.defaultValue, RDFS.label, RDFS.comment,
+          *TARGETS}
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})", SH.Literal: "isLiteral({v})", SH.BlankNode: "isBlank({v})",
+    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
+_RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
+           SH.maxExclusive: "<"}
+
+
+class Unsupported(Exception):
+    """A shape uses a feature the compiler does not translate."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One validation result, engine-neutral; terms as strings (IRIs bare, literals N-Triples)."""
+
+    focus: str
+    shape: str
+    component: str
+    severity: str
+    path: str | None = None
+    value: str | None = None
+    constraint: str | None = None  # the sh:sparql node, for its messages
+
+    def key(self) -> tuple[str, str | None, str, str, str]:
+        return (self.focus, self.path, self.component, self.shape, self.severity)
+
+
+@dataclass(frozen=True)
+class Check:
+    sparql: str
+    shape: str
+    component: str
+    severity: str
+    path: str | None
+    constraint: str | None = None
+    fixed_value: bool = False  # the query's ?value is the result's value even when absent
+
+
+@dataclass
+class Plan:
+    checks: list[Check] = field(default_factory=list)
+    fallback: list[rdflib.term.Node] = field(default_factory=list)  # top-level shapes
+
+
+def select(store: OxigraphStore, sparql: str, **substitutions: ox.NamedNode
+           ) -> ox.QuerySolutions:
+    """The solutions of a SELECT query on the union of the store's graphs."""
+    rows = store.query(sparql, substitutions=substitutions)
+    assert isinstance(rows, ox.QuerySolutions)
+    return rows
+
+
+def term(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return t.value
+    return str(t)
+
+
+def sparql_term(node: Node) -> str:
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    if isinstance(node, rdflib.Literal):
+        lit = ox.Literal(str(node), language=node.language) if node.language else ox.Literal(
+            str(node), datatype=ox.NamedNode(str(node.datatype or rdflib.XSD.string)))
+        return str(lit)
+    raise Unsupported(f"blank node {node!r} as a constant")
+
+
+class Compiler:
+    """Compiles a shapes graph against one store (class closures come from the data)."""
+
+    def __init__(self, shapes: rdflib.Graph, store: OxigraphStore) -> None:
+        self.g = shapes
+        self.store = store
+        self._subclasses: dict[str, list[str]] = {}
+        self._counter = 0
+        self.ill_typed: set[str] = set()
+
+    # ------------------------------------------------------------ data-dependent helpers
+
+    def subclasses(self, cls: Node) -> list[str]:
+        key = str(cls)
+        if key not in self._subclasses:
+            rows = select(self.store, "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* ?cls }",
+                          cls=ox.NamedNode(key))
+            found = {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
+            self._subclasses[key] = sorted(found | {key})
+        return self._subclasses[key]
+
+    def var(self, stem: str) -> str:
+        self._counter += 1
+        return f"?_{stem}{self._counter}"
+
+    def items(self, node: Node | None) -> list[Node]:
+        if node is None:
+            raise Unsupported("missing list")
+        return list(RdfList(self.g, node))
+
+    # ------------------------------------------------------------ shapes
+
+    def plan(self, roots: Collection[Node] | None = None) -> Plan:
+        plan = Plan()
+        for shape in roots if roots is not None else top_level_shapes(self.g):
+            if self.g.value(shape, SH.deactivated) == rdflib.Literal(True):
+                continue
+            try:
+                plan.checks.extend(self.shape_checks(shape))
+            except Unsupported:
+                plan.fallback.append(shape)
+        return plan
+
+    def focus_pattern(self, shape: Node) -> str:
+        parts = []
+        for cls in [*self.g.objects(shape, SH.targetClass),
+                    *([shape] if (shape, RDF.type, RDFS.Class) in self.g else [])]:
+            types = " ".join(f"<{c}>" for c in self.subclasses(cls))
+            parts.append(f"VALUES ?_t {{ {types} }} ?this a ?_t .")
+        for node in self.g.objects(shape, SH.targetNode):
+            parts.append(f"BIND({sparql_term(node)} AS ?this)")
+        for pred in self.g.objects(shape, SH.targetSubjectsOf):
+            parts.append(f"?this {sparql_term(pred)} ?_o .")
+        for pred in self.g.objects(shape, SH.targetObjectsOf):
+            parts.append(f"?_s {sparql_term(pred)} ?this .")
+        if not parts:
+            return ""
+        union = " UNION ".join(f"{{ {p} }}" for p in parts)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} #FOCUS\n }} }}"
+
+    def shape_checks(self, shape: Node) -> list[Check]:
+        focus = self.focus_pattern(shape)
+        checks = []
+        if self.g.value(shape, SH.path) is not None:
+            checks += self.constraint_checks(shape, focus)
+        else:
+            checks += self.constraint_checks(shape, focus)
+            for prop in self.g.objects(shape, SH.property):
+                if self.g.value(prop, SH.deactivated) != rdflib.Literal(True):
+                    checks += self.constraint_checks(prop, focus)
+        return checks
+
+    def constraint_checks(self, shape: Node, focus: str) -> list[Check]:
+        path_node = self.g.value(shape, SH.path)
+        if path_node is not None and not isinstance(path_node, rdflib.URIRef):
+            raise Unsupported("only predicate paths are compiled")
+        path = None if path_node is None else str(path_node)
+        unknown = {p for p in self.g.predicates(shape) if p not in _INERT
+                   and p not in _VALUE_KEYS and p not in _FOCUS_KEYS}
+        if unknown or (path is None and set(self.g.predicates(shape)) & {SH.minCount,
+                                                                      SH.maxCount, SH.uniqueLang}):
+            raise Unsupported(f"{shape}: {sorted(map(str, unknown))}")
+        severity = str(self.g.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+        values = f"?this <{path}> ?value ." if path else "BIND(?this AS ?value)"
+        name = str(shape)
+
+        def check(sparql: str, component: str, **kw: str | bool | None) -> Check:
+            return Check(sparql, name, SHC + component, severity, path, **kw)  # type: ignore[arg-type]
+
+        out = []
+        for pred, obj in sorted(self.g.predicate_objects(shape), key=str):
+            if pred in _VALUE_KEYS:
+                ok = self.value_ok(pred, obj, "?value")
+                component = _component(pred)
+                out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} "
+                                 f"FILTER(!({ok})) }}", component))
+            elif pred == SH.minCount and _int(obj) > 0:
+                out.append(check(f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
+                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {_int(obj)})",
+                                 "MinCountConstraintComponent"))
+            elif pred == SH.maxCount:
+                out.append(check(f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this "
+                                 f"HAVING (COUNT(DISTINCT ?value) > {_int(obj)})",
+                                 "MaxCountConstraintComponent"))
+            elif pred == SH.uniqueLang and obj == rdflib.Literal(True):
+                out.append(check(
+                    f"SELECT DISTINCT ?this (LCASE(LANG(?value)) AS ?_lang) WHERE {{ {focus} "
+                    f"{values} ?this <{path}> ?_other . FILTER(isLiteral(?value) && "
+                    f"LANG(?value) != '' && !sameTerm(?value, ?_other) && "
+                    f"LCASE(LANG(?value)) = LCASE(LANG(?_other))) }}",
+                    "UniqueLangConstraintComponent"))
+            elif pred == SH.sparql:
+                out.append(self.sparql_check(shape, obj, focus, path, severity))
+        return out
+
+    def sparql_check(self, shape: Node, constraint: Node, focus: str, path: str | None,
+                     severity: str) -> Check:
+        select = self.g.value(constraint, SH.select)
+        if select is None:
+            raise Unsupported("sh:sparql without sh:select")
+        text = str(select)
+        match = re.search(r"^\s*SELECT\s+(DISTINCT\s+)?(?P<vars>[^{]*?)\s*WHERE\s*\{(?P<body>.*)\}"
+                          r"\s*$", text, re.S | re.I)
+        if not match or re.search(r"\bSELECT\b", match["body"], re.I) or \
+                re.search(r"\$(?!this\b|PATH\b)\w+", text):
+            raise Unsupported("SPARQL constraint outside the compiled subset")
+        projected = set(re.findall(r"[?$](\w+)", match["vars"]))
+        body = match["body"].replace("$this", "?this")
+        if path:
+            body = body.replace("$PATH", f"<{path}>")
+        elif "$PATH" in body:
+            raise Unsupported("$PATH in a node shape")
+        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.declared(constraint))
+        out = "?value" if "value" in projected else ""
+        out += " ?path" if "path" in projected and path is None else ""
+        sparql = f"{prefixes}SELECT DISTINCT ?this {out} WHERE {{ {focus} {body} }}"
+        return Check(sparql, str(shape), SHC + "SPARQLConstraintComponent", severity,
+                     path, constraint=str(constraint), fixed_value=path is None
+                     and "value" not in projected)
+
+    def declared(self, constraint: Node) -> Iterator[tuple[str, str]]:
+        for holder in self.g.objects(constraint, SH.prefixes):
+            for decl in self.g.objects(holder, SH.declare):
+                prefix, ns = self.g.value(decl, SH.prefix), self.g.value(decl, SH.namespace)
+                if prefix is not None and ns is not None:
+                    yield str(prefix), str(ns)
+
+    # ------------------------------------------------------------ value constraints
+
+    def value_ok(self, pred: Node, obj: Node, v: str) -> str:
+        """A SPARQL expression true when the value ``v`` passes ``pred obj``."""
+        if pred == SH["class"]:
+            t = self.var("c")
+            types = ", ".join(f"<{c}>" for c in self.subclasses(obj))
+            return f"EXISTS {{ {v} a {t} . FILTER({t} IN ({types})) }}"
+        if pred == SH.datatype:
+            return self.datatype_ok(obj, v)
+        if pred == SH.nodeKind:
+            if obj not in _NODE_KINDS:
+                raise Unsupported(f"node kind {obj}")
+            return _NODE_KINDS[obj].format(v=v)  # type: ignore[index]
+        if pred == SH["in"]:
+            return "(" + (" || ".join(f"sameTerm({v}, {sparql_term(i)})"
+                                      for i in self.items(obj)) or "false") + ")"
+        if pred == SH.languageIn:
+            tests = " || ".join(f"langMatches(LANG({v}), {sparql_term(rdflib.Literal(str(t)))})"
+                                for t in self.items(obj))
+            return f"(isLiteral({v}) && LANG({v}) != '' && ({tests or 'false'}))"
+        if pred in _RANGES:
+            return f"COALESCE({v} {_RANGES[pred]} {sparql_term(obj)}, false)"  # type: ignore[index]
+        if pred in (SH["or"], SH["and"]):
+            joined = (" || " if pred == SH["or"] else " && ").join(
+                self.node_ok(m, v) for m in self.items(obj))
+            return f"({joined or ('false' if pred == SH['or'] else 'true')})"
+        if pred == SH["not"]:
+            return f"!({self.node_ok(obj, v)})"
+        raise Unsupported(str(pred))
+
+    def node_ok(self, shape: Node, v: str) -> str:
+        """``v`` conforms to a value-only node shape (no path, no property shapes)."""
+        preds = set(self.g.predicates(shape)) - _INERT
+        if self.g.value(shape, SH.path) is not None or list(self.g.objects(shape, SH.property)) \
+                or preds - _VALUE_KEYS:
+            raise Unsupported(f"nested shape {shape}")
+        tests = [self.value_ok(p, o, v) for p, o in sorted(self.g.predicate_objects(shape), key=str)
+                 if p in _VALUE_KEYS]
+        return "(" + (" && ".join(tests) or "true") + ")"
+
+    def datatype_ok(self, dt: Node, v: str) -> str:
+        if dt == RDF.langString:
+            return f"(isLiteral({v}) && LANG({v}) != '')"
+        base = f"(isLiteral({v}) && LANG({v}) = '' && DATATYPE({v}) = <{dt}>)"
+        bad = sorted(self.ill_typed_of(dt))
+        if not bad:
+            return base
+        return f"({base} && !({v} IN ({', '.join(bad)})))"
+
+    def ill_typed_of(self, dt: Node) -> set[str]:
+        """Literals of datatype ``dt`` in the data that rdflib (so pyshacl) finds ill-typed."""
+        rows = select(
+            self.store,
+            "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) = ?dt) }",
+            dt=ox.NamedNode(str(dt)))
+        bad = set()
+        for row in rows:
+            lit = row["o"]
+            if isinstance(lit, ox.Literal) and rdflib.Literal(
+                    lit.value, datatype=rdflib.URIRef(str(dt))).ill_typed:
+                bad.add(str(lit))
+        return bad
+
+
+def _int(node: Node) -> int:
+    if not isinstance(node, rdflib.Literal) or not isinstance(node.value, int):
+        raise Unsupported(f"not an integer: {node!r}")
+    return node.value
+
+
+def _component(pred: Node) -> str:
+    local = str(pred).rsplit("#", 1)[-1]
+    return local[0].upper() + local[1:] + "ConstraintComponent"
+
+
+def top_level_shapes(g: rdflib.Graph) -> list[Node]:
+    """Shapes with a target of their own (the ones whose results a report names)."""
+    shapes = {s for t in TARGETS for s in g.subjects(t, None)}
+    shapes |= {s for s in g.subjects(RDF.type, RDFS.Class)
+               if (s, RDF.type, SH.NodeShape) in g or (s, RDF.type, SH.PropertyShape) in g}
+    return sorted(shapes, key=str)
+
+
+def restrict(sparql: str, focus: Collection[str] | None) -> str:
+    """The query limited to the focus nodes ``focus`` (None: all)."""
+    if focus is None:
+        return sparql
+    values = " ".join(f"<{f}>" for f in sorted(focus)) or "<urn:govgraph:none>"
+    return sparql.replace("#FOCUS\n", f"VALUES ?this {{ {values} }}\n")
+
+
+def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) -> list[Hit]:
+    hits: list[Hit] = []
+    for check in plan.checks:
+        rows = select(store, restrict(check.sparql, focus))
+        names = {v.value for v in rows.variables}
+        for row in rows:
+            focus_term = term(row["this"])
+            if focus_term is None:
+                continue
+            value = term(row["value"]) if "value" in names else None
+            if check.fixed_value and value is None:
+                value = focus_term
+            path = check.path or (term(row["path"]) if "path" in names else None)
+            hits.append(Hit(focus_term, check.shape, check.component, check.severity, path,
+                            value, check.constraint))
+    return hits
+
+
+def compile_shapes(shapes: rdflib.Graph, store: OxigraphStore) -> Plan:
+    compiler = Compiler(shapes, store)
+    return compiler.plan()
