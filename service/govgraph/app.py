@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
@@ -25,9 +25,9 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
                                store_path=settings.store_path)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
         yield
-        executor.close()
+        served.state.executor.close()  # the current one: govgraph.reload may have swapped it
 
     app = FastAPI(
         title="govgraph",
@@ -55,7 +55,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(api.router())
 
     @app.get("/health", tags=["service"], summary="Liveness and dataset version")
-    def health() -> dict[str, object]:
+    def health(request: Request) -> dict[str, object]:
+        store: Store = request.app.state.store
         return {"status": "ok", "version": __version__, "dataset": store.version,
                 "triples": len(store), "graphs": len(store.graphs())}
 

@@ -7,6 +7,7 @@ Exit codes: 0 success (valid data), 1 constraint violations, 2 unreadable input 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 import time
@@ -127,26 +128,10 @@ def _valid(files: Sequence[sources.SourceFile], log: Progress, *, doing: str) ->
     return True
 
 
-def _embedded(settings: Settings) -> Store | None:
-    """The data files validated and loaded into the embedded store (None: not valid)."""
-    files = [sources.SourceFile.of(d) for d in settings.data] or sources.shipped()
-    log = Progress("govgraph serve")
-    if settings.validate:
-        if not _valid(files, log, doing="serving"):
-            return None
-    else:
-        print("govgraph: --no-validate: serving the data without checking it", file=sys.stderr)
-    store = load_store(files, path=settings.store_path,
-                       progress=lambda s, _n: log.step(f"loading {s.path.name}"))
-    log.done()
-    print(f"govgraph: loaded {len(store)} triples in {len(store.graphs())} graphs from "
-          f"{len(files)} files", file=sys.stderr)
-    return store
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from govgraph import reload
     from govgraph.app import create_app
     from govgraph.remote import RemoteStore
 
@@ -154,7 +139,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                         store_path=args.store, validate=not args.no_validate,
                         timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri,
                         endpoint=_endpoint(args))
-    store: Store | None
+    if args.watch and (settings.store_path is not None or settings.endpoint):
+        return _fail("--watch reloads an in-memory store only; drop --store/--endpoint or --watch")
+    store: Store
     if settings.endpoint:
         # The remote gets 90% of the time limit, so that a slow remote is a 504 (gateway
         # timeout) rather than the executor's 503.
@@ -162,13 +149,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"govgraph: fronting the SPARQL endpoint {settings.endpoint} (its data is "
               "neither loaded nor validated here; see govgraph load)", file=sys.stderr)
     else:
-        store = _embedded(settings)
-    if store is None:
-        return EXIT_INPUT
+        try:
+            store = reload.load_dataset(settings)
+        except reload.Refused as exc:
+            sys.stderr.write(exc.details)
+            _fail(str(exc))
+            return exc.exit_code
     print(f"govgraph: SPARQL endpoint at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)
-    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port,
-                log_level="info", timeout_graceful_shutdown=10)
+    app = create_app(settings, store)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+                            timeout_graceful_shutdown=10)
+    asyncio.run(reload.serve(app, settings, config, watch_files=args.watch))
     return EXIT_OK
 
 
@@ -253,6 +245,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--endpoint", metavar="URL",
                    help="front this remote SPARQL 1.1 endpoint instead of loading data "
                    f"(default: ${ENDPOINT_ENV}); fill it with govgraph load")
+    s.add_argument("--watch", action="store_true",
+                   help="reload the data files when they change (SIGHUP always reloads); a "
+                   "new dataset that does not load or validate is refused, the last good one "
+                   "stays in service")
     s.set_defaults(func=cmd_serve)
 
     ld = sub.add_parser("load", help="load the dataset into a remote SPARQL store",
