@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
-from govgraph import __version__, api, sparql
+from govgraph import __version__, api, pages, sparql
 from govgraph.config import Settings
 from govgraph.executor import ProcessExecutor
 from govgraph.store import Store
@@ -53,6 +53,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
 
     app.include_router(sparql.router())
     app.include_router(api.router())
+    app.include_router(pages.router())
 
     @app.get("/health", tags=["service"], summary="Liveness and dataset version")
     def health(request: Request) -> dict[str, object]:
