@@ -190,6 +190,21 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build_site(args: argparse.Namespace) -> int:
+    """Write a static version of the site: pages, RDF of every entity, dumps, metadata."""
+    from govgraph.app import create_app
+    from govgraph.config import Settings
+    from govgraph.pages import build_site
+
+    files = [sources.SourceFile.of(d) for d in args.data] if args.data else sources.shipped()
+    store = load_store(files)
+    settings = Settings(base_iri=args.base_iri, validate=False)
+    out = Path(args.out)
+    written = build_site(create_app(settings, store), store, out, settings.base_iri)
+    print(f"govgraph: wrote {len(written)} files under {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govgraph", description=__doc__.split("\n")[0] if __doc__
                                 else None)
@@ -265,6 +280,17 @@ def parser() -> argparse.ArgumentParser:
                     help="load these files instead of the shipped data (repeatable)")
     ld.add_argument("--no-validate", action="store_true", help="do not validate before loading")
     ld.set_defaults(func=cmd_load)
+
+    b = sub.add_parser("build-site", help="write a static version of the pages and dumps",
+                       description="Write the web pages (index.html under /id/... paths), the "
+                       "RDF of every entity, the dumps, the VoID/DCAT metadata and the ontology "
+                       "documentation into OUT/, for any static web server.")
+    b.add_argument("out", metavar="OUT", help="output folder (created if needed)")
+    b.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
+                   help="build from these files instead of the shipped data (repeatable)")
+    b.add_argument("--base-iri", default="https://w3id.org/govgraph/",
+                   help="public base IRI of the data")
+    b.set_defaults(func=cmd_build_site)
     return p
 
 

@@ -468,3 +468,15 @@ def seats(g: Graph) -> list[Seat]:
             quotes, dates))
     order = {"representation": 0, "coordination": 1, "membership": 2}
     return sorted(found, key=lambda s: (order[s.kind], s.node))
+
+
+_ENTITY_LIST = """
+SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?space))) }
+ORDER BY ?s"""
+
+
+def entities(store: Store, space: str) -> list[str]:
+    """Every subject IRI under ``space`` (``https://w3id.org/govgraph/id/``)."""
+    result = store.query(_ENTITY_LIST, substitutions={"space": ox.Literal(space)})
+    assert isinstance(result, ox.QuerySolutions)
+    return [row["s"].value for row in result if isinstance(row["s"], ox.NamedNode)]
