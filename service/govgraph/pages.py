@@ -205,7 +205,7 @@ def router() -> APIRouter:
         stem, suffix = split_suffix(rest)
         path = "/id/" + stem
         iri = ctx.iris.iri(path)
-        found = linkeddata.exists(ctx.store, iri)
+        found = valid_iri(iri) and linkeddata.exists(ctx.store, iri)
         return negotiated(
             request, path, suffix,
             rdf=lambda: linkeddata.describe(ctx.store, iri) if found else None,
@@ -331,7 +331,8 @@ def query_page(request: Request) -> HTMLResponse:
 
 
 def dump_size(site: Site, store: Store, name: str) -> int | None:
-    data = site.cache.get(store, "dump:" + name, lambda: linkeddata.dump_bytes(store, name))
+    stem = name.removeprefix("govgraph.")
+    data = site.cache.get(store, "dump:" + stem, lambda: linkeddata.dump_bytes(store, stem))
     return None if data is None else len(data)
 
 
@@ -584,6 +585,14 @@ def negotiated(request: Request, path: str, suffix: str | None,
     if triples is None:
         return not_found(suffix)
     return rdf_response(triples, suffix, headers=headers)
+
+
+def valid_iri(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:
