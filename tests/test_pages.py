@@ -1,0 +1,162 @@
+"""The HTML pages over HTTP (real server): home, entity/forum/body/person pages, language,
+escaping, ontology docs, query page, static assets; and ``govgraph build-site``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import LiveServer
+from govgraph import cli
+from govgraph.store import OxigraphStore
+
+EVIL = '<script>alert("x")</script>'
+EVIL_TTL = """
+@prefix gg: <https://w3id.org/govgraph/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix forum: <https://w3id.org/govgraph/id/forum/> .
+@prefix body: <https://w3id.org/govgraph/id/body/> .
+@prefix person: <https://w3id.org/govgraph/id/person/> .
+@prefix rep: <https://w3id.org/govgraph/id/representation/> .
+@prefix quote: <https://w3id.org/govgraph/id/quote/> .
+@prefix source: <https://w3id.org/govgraph/id/source/> .
+forum:evil a gg:Forum ; rdfs:label 'EVIL'@en .
+body:evil a gg:Body ; rdfs:label '"><img src=x onerror=alert(1)>'@en .
+person:evil a foaf:Person ; rdfs:label 'EVIL person' .
+rep:evil a gg:Representation ; org:member person:evil ; org:organization forum:evil ;
+    gg:onBehalfOf body:evil ; gg:evidence quote:evil ; prov:wasDerivedFrom source:evil .
+quote:evil a gg:Quote ; prov:value 'EVIL quoted'@it .
+source:evil a gg:SourceDocument ; rdfs:label '</title><script>bad()</script>' .
+""".replace("EVIL", EVIL)
+
+
+def html(server: LiveServer, path: str, **headers: str) -> str:
+    r = httpx.get(server.url + path, headers={"Accept": "text/html", **headers}, timeout=30)
+    assert r.status_code == 200, (path, r.status_code, r.text[:500])
+    assert r.headers["content-type"].startswith("text/html")
+    return r.text
+
+
+def test_home(live_server: LiveServer) -> None:
+    page = html(live_server, "/")
+    for link in ("/query", "/ontology", "/dumps/govgraph.ttl", "/docs", "/dataset",
+                 "/id/forum/gruppo-tecnico-ctssm-bologna"):
+        assert f'href="{link}' in page
+    assert "Representation" in page  # the counts
+
+
+def test_forum_page_diagram(live_server: LiveServer) -> None:
+    page = html(live_server, "/id/forum/gruppo-tecnico-ctssm-bologna?lang=it")
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    for name in ("Danila Valenti", "Luca Baldino", "Gianluca Fiorentini", "Comune di Bologna",
+                 "Regione Emilia-Romagna", "Università di Bologna",
+                 "Struttura Tecnica Metropolitana della CTSSM", "Segreteria", "Coordinamento"):
+        assert name in svg, name
+    assert 'href="/id/person/danila-valenti"' in svg
+    # the quoted sentence next to the seat
+    assert "sarà coordinato dalla dottoressa Danila Valenti" in page
+    assert 'href="/id/source/ctssm-bologna-2022-06"' in page
+
+
+def test_body_page_lists_forums_and_through_whom(live_server: LiveServer) -> None:
+    page = html(live_server, "/id/body/comune-bologna?lang=en")
+    assert "Forums it takes part in" in page
+    assert 'href="/id/forum/gruppo-tecnico-ctssm-bologna"' in page
+    assert 'href="/id/forum/gruppo-di-lavoro-ctssm-bologna"' in page
+    assert 'href="/id/person/danila-valenti"' in page
+    assert "https://www.wikidata.org/wiki/" in page or "wikidata.org/entity/Q1891" in page
+    assert "037006" in page
+
+
+def test_person_page_lists_seats(live_server: LiveServer) -> None:
+    page = html(live_server, "/id/person/danila-valenti")
+    assert "Seats in forums" in page
+    for link in ("/id/forum/gruppo-tecnico-ctssm-bologna", "/id/body/comune-bologna",
+                 "/id/forum/ctssm-bologna", "/id/concept/role/coordinator"):
+        assert f'href="{link}"' in page
+
+
+@pytest.mark.parametrize(("query", "header", "expected"), [
+    ("?lang=it", "", "Organismi"), ("?lang=en", "it", "Forums"),
+    ("", "it-IT,it;q=0.9,en;q=0.8", "Organismi"), ("", "en-GB,en;q=0.9", "Forums"),
+    ("", "fr, en;q=0.5, it;q=0.4", "Forums"), ("", "", "Forums"), ("?lang=xx", "", "Forums"),
+])
+def test_language(live_server: LiveServer, query: str, header: str, expected: str) -> None:
+    page = html(live_server, "/" + query, **({"Accept-Language": header} if header else {}))
+    assert f"<h2>{expected}</h2>" in page
+
+
+def test_entity_labels_follow_language(live_server: LiveServer) -> None:
+    assert "<h1>Metropolitan City of Bologna</h1>" in html(
+        live_server, "/id/body/citta-metropolitana-bologna?lang=en")
+    assert "<h1>Città metropolitana di Bologna</h1>" in html(
+        live_server, "/id/body/citta-metropolitana-bologna?lang=it")
+
+
+@pytest.fixture
+def evil_server(make_server: Callable[..., LiveServer],
+                shipped_store: OxigraphStore) -> LiveServer:
+    inner = ox.Store()
+    inner.load(EVIL_TTL.encode(), ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://w3id.org/govgraph/graph/evil"))
+    for quad in shipped_store.inner.quads_for_pattern(None, None, None, None):
+        inner.add(quad)
+    return make_server(OxigraphStore(inner, "evil"))
+
+
+@pytest.mark.parametrize("path", ["/", "/id/forum/evil", "/id/body/evil", "/id/person/evil",
+                                  "/id/representation/evil", "/id/source/evil",
+                                  "/id/quote/evil"])
+def test_labels_are_escaped(evil_server: LiveServer, path: str) -> None:
+    page = html(evil_server, path)
+    assert "<script>" not in page.replace('<script type="application/json"', "")
+    assert "<img src=x" not in page
+    assert "</title><script>" not in page
+    assert "&lt;script&gt;" in page or "&lt;img" in page or "&lt;/title&gt;" in page
+
+
+def test_ontology_page(live_server: LiveServer) -> None:
+    page = html(live_server, "/ontology")
+    for term in ("Representation", "onBehalfOf", "Forum", "partOfForum"):
+        assert f'id="{term}"' in page
+    assert "org:Membership" in page or "http://www.w3.org/ns/org#Membership" in page
+    assert "ggid:representation/valenti-gruppo-tecnico-ctssm-bologna" in page  # an example
+    assert html(live_server, "/shapes").count('class="card"') > 3
+
+
+def test_query_page(live_server: LiveServer) -> None:
+    page = html(live_server, "/query")
+    assert "representations" in page  # a named query as a ready example
+    assert "PREFIX gg: &lt;https://w3id.org/govgraph/ontology#&gt;" in page or \
+        "PREFIX gg: <https://w3id.org/govgraph/ontology#>" in page
+    assert 'action="/sparql"' in page
+    assert not re.search(r'src="https?://', page)  # no external assets
+    assert not re.search(r'href="https?://[^"]*\.(css|js)"', page)
+
+
+def test_static_assets(live_server: LiveServer) -> None:
+    css = httpx.get(live_server.url + "/static/govgraph.css", timeout=10)
+    assert css.status_code == 200 and "@media print" in css.text
+    assert httpx.get(live_server.url + "/static/nope.css", timeout=10).status_code == 404
+    assert httpx.get(live_server.url + "/static/yasgui/../../pages.py",
+                     timeout=10).status_code == 404
+
+
+def test_build_site(tmp_path: Path) -> None:
+    assert cli.main(["build-site", str(tmp_path / "site")]) == 0
+    site = tmp_path / "site"
+    forum = (site / "id/forum/gruppo-tecnico-ctssm-bologna/index.html").read_text()
+    assert "<svg" in forum and "Danila Valenti" in forum
+    assert (site / "index.html").is_file() and (site / "ontology/index.html").is_file()
+    assert (site / "id/forum/gruppo-tecnico-ctssm-bologna.ttl").stat().st_size > 0
+    assert (site / "dumps/govgraph.ttl").stat().st_size > 0
+    assert (site / "dumps/govgraph.nt.gz").stat().st_size > 0
+    assert b"void:Dataset" in (site / ".well-known/void").read_bytes()
