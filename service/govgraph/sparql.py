@@ -631,8 +631,11 @@ def router() -> APIRouter:
         assert isinstance(result, QueryResponse)
         return result_response(result, tag, limit=settings.max_rows)
 
-    routes.add_api_route(
-        "/sparql", endpoint, methods=["GET", "POST"], tags=["sparql"],
-        summary="SPARQL 1.1 Protocol endpoint (read-only) and service description",
-        response_class=Response)
+    for method, summary in (
+        ("GET", "SPARQL 1.1 query (query=...), or the service description without one"),
+        ("POST", "SPARQL 1.1 query: a form (query=...) or an application/sparql-query body"),
+    ):
+        routes.add_api_route(
+            "/sparql", endpoint, methods=[method], tags=["sparql"], summary=summary,
+            operation_id=f"sparql_{method.lower()}", response_class=Response)
     return routes
