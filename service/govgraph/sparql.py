@@ -57,7 +57,13 @@ from starlette.concurrency import run_in_threadpool
 
 from govgraph import conneg
 from govgraph.config import Settings
-from govgraph.executor import NotAcceptable, QueryRequest, QueryResponse, QueryTimeout
+from govgraph.executor import (
+    NotAcceptable,
+    QueryRequest,
+    QueryResponse,
+    QueryTimeout,
+    WorkerCrashed,
+)
 from govgraph.namespaces import PREFIXES
 from govgraph.remote import RemoteError, RemoteTimeout
 from govgraph.store import Store
@@ -622,6 +628,11 @@ def router() -> APIRouter:
             return text(503, f"The query ran longer than this service allows "
                              f"({settings.timeout:g} s) and was stopped. Make it more selective "
                              "(LIMIT, fewer joins) or try again later.\n",
+                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+        except WorkerCrashed:
+            return text(503, "The query stopped the worker that ran it (out of memory?) and "
+                             "was abandoned; the service has started a new worker. Make the "
+                             "query more selective or try again later.\n",
                         {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
         except SyntaxError as exc:
             return text(400, f"The query is not valid SPARQL: {unshift(str(exc))}\n")
