@@ -6,7 +6,7 @@
   if (!data || !window.Yasgui) { return; }
   var cfg = JSON.parse(data.textContent);
   var form = document.querySelector("form.plain");
-  if (form) { form.hidden = true; }
+  if (form) { form.hidden = true; form.style.display = "none"; }
   var yasgui = new window.Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: "/sparql", method: "POST" },
     copyEndpointOnNewTab: false,

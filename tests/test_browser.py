@@ -1,0 +1,87 @@
+"""The pages in a real browser: Debian's chromium driven by Playwright (never a downloaded
+browser). Screenshots go to test-output/. Skips, saying why, without /usr/bin/chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import LiveServer
+from govgraph.pages import yasgui_dir
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUT = Path(__file__).resolve().parents[1] / "test-output"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="no /usr/bin/chromium (apt-get install chromium; see .ci/run)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (pip install -e .[test])")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    p = context.new_page()
+    outside: list[str] = []
+    p.on("request", lambda req: outside.append(req.url)
+         if not req.url.startswith((live_server.url, "data:", "blob:")) else None)
+    yield p
+    context.close()
+    assert outside == [], f"requests left the service: {outside}"
+
+
+def shot(page: Any, name: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+
+
+def test_home_to_forum_diagram(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "govgraph"
+    shot(page, "home")
+    page.get_by_role("link", name="Technical working group of the Bologna CTSSM working group "
+                     "(2022)").click()
+    page.wait_for_url("**/id/forum/gruppo-tecnico-ctssm-bologna")
+    svg = page.locator("svg.diagram")
+    assert svg.is_visible()
+    text = svg.text_content() or ""
+    for name in ("Danila Valenti", "Luca Baldino", "Municipality of Bologna",
+                 "Emilia-Romagna Region", "Metropolitan Technical Office of the CTSSM"):
+        assert name in text, name
+    shot(page, "forum")
+    page.emulate_media(media="print")
+    shot(page, "forum-print")
+
+
+@pytest.mark.skipif(not (yasgui_dir() / "yasgui.min.js").is_file(),
+                    reason="YASGUI assets not installed (make web)")
+def test_query_page_runs_a_named_query(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/query")
+    page.wait_for_selector(".yasgui .CodeMirror")
+    shot(page, "query")
+    page.locator("a.example[data-example='representations']").click()
+    cell = page.locator(".yasr table a[href='/id/person/danila-valenti']").first
+    cell.wait_for(timeout=20_000)
+    assert page.locator(".yasr table tbody tr").count() >= 3
+    shot(page, "query-results")
+    page.get_by_label("Ellipse").uncheck()  # YASR's ellipsis spans lie over the links
+    page.locator(".yasr table a[href='/id/person/danila-valenti']").first.click()
+    page.wait_for_url("**/id/person/danila-valenti")
+    assert page.locator("h1").inner_text() == "Danila Valenti"
+    shot(page, "person")
