@@ -196,10 +196,12 @@ def test_openapi_documents_every_query_and_its_examples_work(live_server: LiveSe
                 answer = httpx.get(live_server.url + url, timeout=60)
                 assert answer.status_code == 200, (url, answer.text)
                 examples += 1
+            required = {p["name"]: p["example"] for p in op.get("parameters", [])
+                        if p["required"] and "example" in p}
             for param in op.get("parameters", []):
                 if "example" in param:
-                    answer = httpx.get(live_server.url + path,
-                                       params={param["name"]: param["example"]}, timeout=60)
+                    answer = httpx.get(live_server.url + path, timeout=60,
+                                       params={**required, param["name"]: param["example"]})
                     assert answer.status_code == 200, (path, param, answer.text)
                     assert param["description"], param
     assert examples >= len(LIBRARY)
