@@ -194,7 +194,7 @@ def cmd_build_site(args: argparse.Namespace) -> int:
     """Write a static version of the site: pages, RDF of every entity, dumps, metadata."""
     from govgraph.app import create_app
     from govgraph.config import Settings
-    from govgraph.pages import build_site
+    from govgraph.site import build_site
 
     files = [sources.SourceFile.of(d) for d in args.data] if args.data else sources.shipped()
     store = load_store(files)
