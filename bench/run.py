@@ -212,7 +212,18 @@ def matrix(engine: str, works: list[Workload], args: argparse.Namespace,
     cells = []
     for work in works:
         call = make(work)
-        call(work.params[0])  # warm-up, not measured
+        t0 = time.monotonic()
+        try:
+            warm = call(work.params[0])  # warm-up, not measured
+        except Exception as exc:  # e.g. the request time-out
+            warm, why = False, type(exc).__name__
+        else:
+            why = "error answer"
+        if not warm:
+            note = f"warm-up failed after {time.monotonic() - t0:.0f} s ({why})"
+            print(f"  {engine} | {work.name}: {note}", file=sys.stderr)
+            cells += [Cell(engine, work.name, n, note=note) for n in (1, 4)]
+            continue
         for clients in (1, 4):
             if clients > 1 and cells and cells[-1].p50_ms is not None \
                     and cells[-1].p50_ms > args.slow * 1000:
