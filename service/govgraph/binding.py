@@ -14,11 +14,10 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-# Things whose text must not be scanned for braces: comments, strings and IRIs.
-_SKIP = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-)
+from govgraph.guard import lexemes, tokens
+
+#: Tokens whose text is not the query's own words: comments, strings and IRIs.
+_HIDDEN = frozenset({"comment", "string", "iri"})
 _FORM = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
@@ -28,25 +27,19 @@ def _group_starts(sparql: str) -> list[int]:
     """Offsets of the ``{`` of every top-level group, outside comments, strings and IRIs."""
     starts: list[int] = []
     depth = 0
-    pos = 0
-    while pos < len(sparql):
-        skip = _SKIP.match(sparql, pos)
-        if skip:
-            pos = skip.end()
-            continue
-        char = sparql[pos]
-        if char == "{":
+    for token in tokens(sparql):
+        if token.text == "{":
             if depth == 0:
-                starts.append(pos)
+                starts.append(token.start)
             depth += 1
-        elif char == "}":
+        elif token.text == "}":
             depth = max(0, depth - 1)
-        pos += 1
     return starts
 
 
 def _visible(sparql: str) -> str:
-    return _SKIP.sub(lambda m: " " * len(m.group()), sparql)
+    """The query with its comments, strings and IRIs blanked out (the same offsets)."""
+    return "".join(" " * len(t.text) if t.kind in _HIDDEN else t.text for t in lexemes(sparql))
 
 
 def bind(sparql: str, values: Mapping[str, Term]) -> str:

@@ -40,22 +40,20 @@ formats, row cap); ``If-None-Match`` gives 304 without running the query.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import html
 import ipaddress
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from collections.abc import Mapping, Sequence
+from urllib.parse import parse_qsl, urlsplit
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from govgraph import conneg
+from govgraph import conneg, description
 from govgraph.config import Settings
 from govgraph.executor import (
     NotAcceptable,
@@ -64,7 +62,7 @@ from govgraph.executor import (
     QueryTimeout,
     WorkerCrashed,
 )
-from govgraph.namespaces import PREFIXES
+from govgraph.guard import shape, uses_service
 from govgraph.remote import RemoteError, RemoteTimeout
 from govgraph.store import Store
 
@@ -117,23 +115,11 @@ FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
     "nquads": (None, "application/n-quads"),
     "html": (None, None),
 }
-#: W3C format IRIs (http://www.w3.org/ns/formats/) of every result format.
-FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-               "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG",
-               "N-Quads")
-UPDATE_KEYWORDS = frozenset(
-    {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
 READ_ONLY = ("This public SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, "
              "CLEAR, CREATE, DROP, COPY, MOVE, ADD) is not accepted here.\n")
 MAX_PARAMETERS = 1000
-#: How many times its length a query may be read when looking for SERVICE.
-CHECK_BUDGET = 20
 CACHE_SECONDS = 300
 RETRY_AFTER = 10
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class ProtocolError(Exception):
@@ -220,144 +206,6 @@ async def parameters(request: Request, settings: Settings) -> list[tuple[str, st
     return [*params, ("query", decode_query(body, charset))]
 
 
-# --- Looking at the query -------------------------------------------------------------------
-
-_LEXER = re.compile(
-    r"""(?P<space>\s+)
-      | (?P<comment>\#[^\r\n]*)
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
-                  | '''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
-                  | "(?:[^"\\\r\n]|\\.)*"? | '(?:[^'\\\r\n]|\\.)*'?)
-      | (?P<var>[?$][\w\u00b7-\uffff]*)
-      | (?P<name>(?:[\w\u00b7-\uffff:]|\\.|%[0-9A-Fa-f]{2}
-                  |[.\-](?=[\w\u00b7-\uffff:\-%\\]))+)
-      | (?P<punct>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # space, comment, iri, string, var, name or punct
-    text: str
-    start: int
-    end: int
-
-
-def token_at(query: str, pos: int) -> Token:
-    match = _LEXER.match(query, pos)
-    assert match is not None and match.lastgroup is not None  # (?P<punct>.) matches anything
-    kind, found = match.lastgroup, match.group()
-    if kind == "name" and ":" not in found:
-        # only prefixed names and blank-node labels may hold "." and "-": "1.SERVICE" is three
-        found = re.split(r"[.\-]", found, maxsplit=1)[0]
-        if not found:
-            kind, found = "punct", match.group()[0]
-    return Token(kind, found, pos, pos + len(found))
-
-
-def tokens(query: str) -> Iterator[Token]:
-    """The significant tokens of a query (comments and white space left out)."""
-    pos = 0
-    while pos < len(query):
-        token = token_at(query, pos)
-        pos = token.end
-        if token.kind not in ("space", "comment"):
-            yield token
-
-
-def _next_significant(query: str, pos: int) -> Token | None:
-    while pos < len(query):
-        token = token_at(query, pos)
-        if token.kind not in ("space", "comment"):
-            return token
-        pos = token.end
-    return None
-
-
-def uses_service(query: str) -> bool:
-    """Whether ``SERVICE`` can be read as a keyword of the query.
-
-    ``<`` opens an IRI or is the less-than operator depending on the grammar's context, and the
-    two readings see different strings and comments when the IRI holds ``'`` or ``#``
-    (``FILTER(?o<'a>') SERVICE ...``), so both readings are followed there; a position already
-    read in the same state is not read again. ``SERVICE`` counts where the grammar allows it:
-    after a term or one of ``{ } . ) ]``, and before an IRI, a variable, a prefixed name or
-    ``SILENT``. A query that would take more than :data:`CHECK_BUDGET` times its length to
-    read this way counts as using ``SERVICE``.
-    """
-    line_ends = [m.start() for m in re.finditer(r"[\r\n]", query)] + [len(query)]
-    budget = CHECK_BUDGET * (len(query) + 1000)
-    pending: list[tuple[int, bool]] = [(0, True)]
-    seen: set[tuple[int, bool]] = set()
-    while pending:
-        pos, may_start = pending.pop()
-        while pos < len(query) and (pos, may_start) not in seen:
-            seen.add((pos, may_start))
-            if query[pos] == "#":  # a comment, found without reading it
-                end = line_ends[bisect.bisect_left(line_ends, pos)]
-                token = Token("comment", query[pos:end], pos, end)
-            else:
-                token = token_at(query, pos)
-            budget -= 1 if token.kind == "comment" else token.end - token.start
-            if budget < 0:
-                return True
-            if token.kind == "iri" and ("'" in token.text or "#" in token.text):
-                pending.append((pos + 1, False))  # the other reading: "<" as an operator
-            if may_start and token.kind == "name" and token.text.lower() == "service":
-                after = _next_significant(query, token.end)
-                if after is None or after.kind != "punct" or after.text == "<":
-                    return True
-            if token.kind not in ("space", "comment"):
-                may_start = token.kind != "punct" or token.text in "{}.)];"
-            pos = token.end
-    return False
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What the query's tokens tell before it is parsed: its form and its dataset clauses."""
-
-    form: str | None  # select, ask, construct, describe, an update keyword, or None
-    update: bool
-    from_graphs: tuple[str, ...]
-    from_named: tuple[str, ...]
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
-                  lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
-def shape(query: str) -> Shape:
-    prefixes = dict(PREFIXES)
-    base = ""
-    form: str | None = None
-    update = False
-    graphs: dict[bool, list[str]] = {False: [], True: []}
-    items = list(tokens(query))
-    for i, token in enumerate(items):
-        word = token.text.lower() if token.kind == "name" and ":" not in token.text else ""
-        ahead = items[i + 1: i + 4]
-        if word == "prefix" and len(ahead) >= 2 and ahead[1].kind == "iri":
-            prefixes[ahead[0].text.rstrip(":")] = urljoin(base, _unescape(ahead[1].text[1:-1]))
-        elif word == "base" and ahead and ahead[0].kind == "iri":
-            base = urljoin(base, _unescape(ahead[0].text[1:-1]))
-        elif word in ("select", "ask", "construct", "describe") and form is None:
-            form = word
-        elif word in UPDATE_KEYWORDS:
-            update = True
-            form = form or word
-        elif word == "from" and ahead:
-            named = ahead[0].text.lower() == "named"
-            target = ahead[1] if named and len(ahead) > 1 else ahead[0]
-            if target.kind == "iri":
-                graphs[named].append(urljoin(base, _unescape(target.text[1:-1])))
-            elif target.kind == "name" and ":" in target.text:
-                prefix, _, local = target.text.partition(":")
-                graphs[named].append(prefixes.get(prefix, prefix + ":") + local)
-    return Shape(form, update, tuple(graphs[False]), tuple(graphs[True]))
 
 
 def _public_http(iri: str) -> bool:
@@ -455,44 +303,7 @@ def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
-# --- The service description and the form ---------------------------------------------------
-
-
-def description(endpoint: str, store: Store) -> list[ox.Triple]:
-    """The SPARQL 1.1 Service Description of the endpoint and its default dataset."""
-
-    def sd(name: str) -> ox.NamedNode:
-        return ox.NamedNode(SD + name)
-
-    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
-    triples = [
-        ox.Triple(service, RDF_TYPE, sd("Service")),
-        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
-        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        *(ox.Triple(service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + f))
-          for f in FORMAT_IRIS),
-        ox.Triple(service, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
-        ox.Triple(dataset, sd("defaultGraph"), default),
-        ox.Triple(default, RDF_TYPE, sd("Graph")),
-    ]
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    assert isinstance(total, ox.QuerySolutions) and isinstance(counts, ox.QuerySolutions)
-    for row in total:
-        triples.append(ox.Triple(default, ox.NamedNode(VOID + "triples"), row["n"]))
-    sizes = {row["g"].value: row["n"] for row in counts}
-    for iri in store.graphs():
-        named, graph = ox.BlankNode(), ox.BlankNode()
-        triples += [ox.Triple(dataset, sd("namedGraph"), named),
-                    ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
-                    ox.Triple(named, sd("name"), ox.NamedNode(iri)),
-                    ox.Triple(named, sd("graph"), graph),
-                    ox.Triple(graph, RDF_TYPE, sd("Graph"))]
-        if iri in sizes:
-            triples.append(ox.Triple(graph, ox.NamedNode(VOID + "triples"), sizes[iri]))
-    return triples
+# --- The HTML form --------------------------------------------------------------------------
 
 
 EXAMPLE = """SELECT ?class (COUNT(?s) AS ?n)
@@ -549,11 +360,8 @@ def router() -> APIRouter:
         else:
             key = (store.version, endpoint, media_type)
             if key not in descriptions:
-                triples = await run_in_threadpool(description, endpoint, store)
-                prefixes = {"sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
-                descriptions[key] = bytes(ox.serialize(
-                    triples, format=fmt,
-                    prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None) or b"")
+                descriptions[key] = await run_in_threadpool(
+                    description.serialize, endpoint, store, fmt)
             body = descriptions[key]
         return Response(body, media_type=media_type, headers=cache_headers(tag))
 

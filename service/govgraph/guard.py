@@ -1,0 +1,154 @@
+"""Reading a SPARQL query before it is parsed: its tokens, its form, its dataset clauses and
+whether it can call ``SERVICE``.
+
+The endpoint (:mod:`govgraph.sparql`) refuses updates, ``SERVICE`` and unknown ``FROM`` graphs on
+what this module finds; :mod:`govgraph.binding` finds the query's groups on the same tokens, so
+comments, string literals and IRIs are told apart in one place only.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from govgraph.namespaces import PREFIXES
+
+UPDATE_KEYWORDS = frozenset(
+    {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
+#: How many times its length a query may be read when looking for SERVICE.
+CHECK_BUDGET = 20
+
+_LEXER = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<comment>\#[^\r\n]*)
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+                  | '''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+                  | "(?:[^"\\\r\n]|\\.)*"? | '(?:[^'\\\r\n]|\\.)*'?)
+      | (?P<var>[?$][\w\u00b7-\uffff]*)
+      | (?P<name>(?:[\w\u00b7-\uffff:]|\\.|%[0-9A-Fa-f]{2}
+                  |[.\-](?=[\w\u00b7-\uffff:\-%\\]))+)
+      | (?P<punct>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # space, comment, iri, string, var, name or punct
+    text: str
+    start: int
+    end: int
+
+
+def token_at(query: str, pos: int) -> Token:
+    match = _LEXER.match(query, pos)
+    assert match is not None and match.lastgroup is not None  # (?P<punct>.) matches anything
+    kind, found = match.lastgroup, match.group()
+    if kind == "name" and ":" not in found:
+        # only prefixed names and blank-node labels may hold "." and "-": "1.SERVICE" is three
+        found = re.split(r"[.\-]", found, maxsplit=1)[0]
+        if not found:
+            kind, found = "punct", match.group()[0]
+    return Token(kind, found, pos, pos + len(found))
+
+
+def lexemes(query: str, pos: int = 0) -> Iterator[Token]:
+    """Every token of a query from ``pos``, white space and comments included: their texts make
+    the query."""
+    while pos < len(query):
+        token = token_at(query, pos)
+        pos = token.end
+        yield token
+
+
+def tokens(query: str, pos: int = 0) -> Iterator[Token]:
+    """The significant tokens of a query from ``pos`` (comments and white space left out)."""
+    return (t for t in lexemes(query, pos) if t.kind not in ("space", "comment"))
+
+
+def uses_service(query: str) -> bool:
+    """Whether ``SERVICE`` can be read as a keyword of the query.
+
+    ``<`` opens an IRI or is the less-than operator depending on the grammar's context, and the
+    two readings see different strings and comments when the IRI holds ``'`` or ``#``
+    (``FILTER(?o<'a>') SERVICE ...``), so both readings are followed there; a position already
+    read in the same state is not read again. ``SERVICE`` counts where the grammar allows it:
+    after a term or one of ``{ } . ) ]``, and before an IRI, a variable, a prefixed name or
+    ``SILENT``. A query that would take more than :data:`CHECK_BUDGET` times its length to
+    read this way counts as using ``SERVICE``.
+    """
+    line_ends = [m.start() for m in re.finditer(r"[\r\n]", query)] + [len(query)]
+    budget = CHECK_BUDGET * (len(query) + 1000)
+    pending: list[tuple[int, bool]] = [(0, True)]
+    seen: set[tuple[int, bool]] = set()
+    while pending:
+        pos, may_start = pending.pop()
+        while pos < len(query) and (pos, may_start) not in seen:
+            seen.add((pos, may_start))
+            if query[pos] == "#":  # a comment, found without reading it
+                end = line_ends[bisect.bisect_left(line_ends, pos)]
+                token = Token("comment", query[pos:end], pos, end)
+            else:
+                token = token_at(query, pos)
+            budget -= 1 if token.kind == "comment" else token.end - token.start
+            if budget < 0:
+                return True
+            if token.kind == "iri" and ("'" in token.text or "#" in token.text):
+                pending.append((pos + 1, False))  # the other reading: "<" as an operator
+            if may_start and token.kind == "name" and token.text.lower() == "service":
+                after = next(tokens(query, token.end), None)
+                if after is None or after.kind != "punct" or after.text == "<":
+                    return True
+            if token.kind not in ("space", "comment"):
+                may_start = token.kind != "punct" or token.text in "{}.)];"
+            pos = token.end
+    return False
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the query's tokens tell before it is parsed: its form and its dataset clauses."""
+
+    form: str | None  # select, ask, construct, describe, an update keyword, or None
+    update: bool
+    from_graphs: tuple[str, ...]
+    from_named: tuple[str, ...]
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def shape(query: str) -> Shape:
+    prefixes = dict(PREFIXES)
+    base = ""
+    form: str | None = None
+    update = False
+    graphs: dict[bool, list[str]] = {False: [], True: []}
+    items = list(tokens(query))
+    for i, token in enumerate(items):
+        word = token.text.lower() if token.kind == "name" and ":" not in token.text else ""
+        ahead = items[i + 1: i + 4]
+        if word == "prefix" and len(ahead) >= 2 and ahead[1].kind == "iri":
+            prefixes[ahead[0].text.rstrip(":")] = urljoin(base, _unescape(ahead[1].text[1:-1]))
+        elif word == "base" and ahead and ahead[0].kind == "iri":
+            base = urljoin(base, _unescape(ahead[0].text[1:-1]))
+        elif word in ("select", "ask", "construct", "describe") and form is None:
+            form = word
+        elif word in UPDATE_KEYWORDS:
+            update = True
+            form = form or word
+        elif word == "from" and ahead:
+            named = ahead[0].text.lower() == "named"
+            target = ahead[1] if named and len(ahead) > 1 else ahead[0]
+            if target.kind == "iri":
+                graphs[named].append(urljoin(base, _unescape(target.text[1:-1])))
+            elif target.kind == "name" and ":" in target.text:
+                prefix, _, local = target.text.partition(":")
+                graphs[named].append(prefixes.get(prefix, prefix + ":") + local)
+    return Shape(form, update, tuple(graphs[False]), tuple(graphs[True]))
