@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import socket
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Namespace, URIRef
 
+from govgraph import pages
 from govgraph.store import OxigraphStore
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -444,9 +449,33 @@ def test_service_description(endpoint: str, shipped_store: OxigraphStore, accept
     assert graph.value(dataset, SD.defaultGraph) is not None
 
 
-def test_html_form_for_browsers(endpoint: str) -> None:
-    response = httpx.get(endpoint, headers={
-        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+@pytest.mark.parametrize("yasgui", ["installed", "absent"])
+def test_html_form_for_browsers(endpoint: str, yasgui: str, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A browser at /sparql sees the query page of /query: YASGUI, or without its assets
+    (no ``make web``) a plain form that runs the query it shows."""
+    if yasgui == "absent":
+        monkeypatch.setattr(pages, "yasgui_dir", lambda: tmp_path)
+    elif not (pages.yasgui_dir() / "yasgui.min.js").is_file():
+        pytest.skip("YASGUI's assets are not installed (make web)")
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    response = httpx.get(endpoint, headers=browser)
     assert response.status_code == 200 and media_type(response) == "text/html"
-    assert "<form" in response.text and 'name="query"' in response.text
-    assert "<script" not in response.text and "http" not in response.text.split("<body>")[0]
+    assert "accept" in response.headers["vary"].lower()
+    page = response.text
+    query_page = httpx.get(endpoint.removesuffix("/sparql") + "/query", headers=browser).text
+    titles = [re.findall(r"<title>(.*?)</title>", p, re.DOTALL) for p in (page, query_page)]
+    assert titles[0] and titles[0] == titles[1]
+    assert not re.search(r'src="https?://', page)  # no external assets
+    if yasgui == "installed":
+        assert 'id="yasgui"' in page and 'src="/static/yasgui/yasgui.min.js"' in page
+        return
+    assert 'id="yasgui"' not in page and "<script" not in page
+    form = re.search(r'<form[^>]*\baction="([^"]+)"[^>]*>(.*?)</form>', page, re.DOTALL)
+    assert form is not None
+    text = re.search(r'<textarea[^>]*\bname="query"[^>]*>(.*?)</textarea>', form.group(2),
+                     re.DOTALL)
+    assert text is not None and "SELECT" in text.group(1)
+    run = httpx.get(urljoin(endpoint, html.unescape(form.group(1))),
+                    params={"query": html.unescape(text.group(1)), "format": "json"})
+    assert run.status_code == 200 and run.json()["results"]["bindings"]

@@ -10,7 +10,7 @@ Operations (W3C SPARQL 1.1 Protocol, section 2.1):
   over ``FROM`` / ``FROM NAMED`` in the query. Without either, the default graph is the union of
   all graphs and every named graph is available (``sd:UnionDefaultGraph``).
 * ``GET /sparql`` without a query returns the SPARQL 1.1 Service Description (Turtle, JSON-LD,
-  RDF/XML or N-Triples), or a small HTML query form for a browser.
+  RDF/XML or N-Triples), or for a browser the query page of ``/query`` (:mod:`govgraph.pages`).
 
 Results are negotiated *before* the query runs (:mod:`govgraph.conneg`): SELECT/ASK as SPARQL
 JSON (the default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (the default), N-Triples,
@@ -41,7 +41,6 @@ formats, row cap); ``If-None-Match`` gives 304 without running the query.
 from __future__ import annotations
 
 import hashlib
-import html
 import ipaddress
 import json
 import re
@@ -53,7 +52,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from govgraph import conneg, description
+from govgraph import conneg, description, pages
 from govgraph.config import Settings
 from govgraph.executor import (
     NotAcceptable,
@@ -87,7 +86,7 @@ GRAPH: dict[str, ox.RdfFormat] = {
     "text/n3": ox.RdfFormat.TURTLE,
     "text/rdf+n3": ox.RdfFormat.TURTLE,
 }
-#: Service-description formats (and the HTML form, last).
+#: Service-description formats (and the HTML query page, last).
 DESCRIPTION: dict[str, ox.RdfFormat | None] = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,
@@ -303,35 +302,6 @@ def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
     return Response(result.body, media_type=result.media_type, headers=headers)
 
 
-# --- The HTML form --------------------------------------------------------------------------
-
-
-EXAMPLE = """SELECT ?class (COUNT(?s) AS ?n)
-WHERE { ?s a ?class }
-GROUP BY ?class
-ORDER BY DESC(?n)
-LIMIT 20"""
-
-
-def form_page(endpoint: str) -> str:
-    """A minimal HTML query form (no scripts, no external assets)."""
-    options = "".join(f'<option value="{n}">{n}</option>'
-                      for n in ("json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdfxml"))
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>govgraph SPARQL endpoint</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><h1>govgraph SPARQL endpoint</h1>
-<p>SPARQL 1.1 Protocol endpoint at <code>{html.escape(endpoint)}</code> (read-only).
-Ask with <code>Accept: text/turtle</code> for its service description.</p>
-<form method="get" action="{html.escape(endpoint)}">
-<p><textarea name="query" rows="12" cols="80" aria-label="SPARQL query">
-{html.escape(EXAMPLE)}</textarea></p>
-<p><label>Format <select name="format">{options}</select></label>
-<button type="submit">Run query</button></p>
-</form></body></html>
-"""
-
-
 # --- The endpoint ---------------------------------------------------------------------------
 
 
@@ -350,20 +320,20 @@ def router() -> APIRouter:
         if media_type is None:
             return text(406, conneg.not_acceptable(list(DESCRIPTION),
                                                    what="the service description"))
+        fmt = DESCRIPTION[media_type]
+        if fmt is None:  # a browser: the query page, as at /query
+            page = pages.query_page(request)
+            page.headers["Vary"] = "Accept, Accept-Language"
+            return page
         endpoint = endpoint_iri(request)
         tag = etag(store.version, endpoint, media_type)
         if fresh(request, tag):
             return Response(status_code=304, headers=cache_headers(tag))
-        fmt = DESCRIPTION[media_type]
-        if fmt is None:
-            body = form_page(endpoint).encode()
-        else:
-            key = (store.version, endpoint, media_type)
-            if key not in descriptions:
-                descriptions[key] = await run_in_threadpool(
-                    description.serialize, endpoint, store, fmt)
-            body = descriptions[key]
-        return Response(body, media_type=media_type, headers=cache_headers(tag))
+        key = (store.version, endpoint, media_type)
+        if key not in descriptions:
+            descriptions[key] = await run_in_threadpool(
+                description.serialize, endpoint, store, fmt)
+        return Response(descriptions[key], media_type=media_type, headers=cache_headers(tag))
 
     async def endpoint(request: Request) -> Response:
         """SPARQL 1.1 Protocol query operation (GET, or POST form / direct)."""
