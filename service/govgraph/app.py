@@ -47,7 +47,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         allow_credentials=False,
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
-        expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows"],
+        expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows", "X-Govgraph-Warning"],
         max_age=86400,
     )
 
