@@ -83,8 +83,13 @@ def load_dataset(settings: Settings, *, log: Log = stderr, label: str = "govgrap
                            progress=lambda s, _n: progress.step(f"loading {s.path.name}"))
     except InputError as exc:
         raise Refused(str(exc)) from exc
-    except OSError as exc:  # a store directory that is corrupt, or vanished while loading
-        raise Refused(f"{settings.store_path or 'store'}: cannot use the store: {exc}") from exc
+    except (OSError, RuntimeError) as exc:
+        if settings.store_path is None:
+            raise
+        # pyoxigraph reports a corrupt RocksDB directory as a RuntimeError ("Corruption: ...")
+        raise Refused(f"{settings.store_path}: cannot use the store directory: {exc}\n"
+                      "  hint: is it a govgraph store? Move it away (or delete it) and start "
+                      "again to rebuild it from the data files") from exc
     finally:
         progress.done()
     log(f"loaded {len(store)} triples in {len(store.graphs())} graphs from {len(files)} files "
