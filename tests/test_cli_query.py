@@ -40,9 +40,11 @@ def test_list_shows_query_and_its_params(listing, name):
         if not line.startswith(" "):
             break
         block.append(line)
-    assert len(block) == len(q.params)
+    assert block[0].strip() == q.description, "the one-line description follows the name"
+    params = [line for line in block if "--param " in line]
+    assert len(params) == len(q.params)
     for p in q.params:
-        line = next(line for line in block if f"--param {p.name}=<{p.type}>" in line)
+        line = next(line for line in params if f"--param {p.name}=<{p.type}>" in line)
         assert p.description in line
         assert ("required" in line) == p.required
         if p.default:
