@@ -18,8 +18,10 @@ those shapes on their focus nodes' neighbourhood, so nothing is skipped silently
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -46,6 +48,7 @@ _NODE_KINDS = {
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
+_TRUE = ox.Literal(True)
 _RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
            SH.maxExclusive: "<"}
 
@@ -79,6 +82,8 @@ class Check:
     path: str | None
     constraint: str | None = None
     fixed_value: bool = False  # the query's ?value is the result's value even when absent
+    #: (variable, component): one result per true variable of a row (else one per row)
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -160,8 +165,9 @@ class Compiler:
         parts = []
         for cls in [*self.g.objects(shape, SH.targetClass),
                     *([shape] if (shape, RDF.type, RDFS.Class) in self.g else [])]:
-            types = " ".join(f"<{c}>" for c in self.subclasses(cls))
-            parts.append(f"VALUES ?_t {{ {types} }} ?this a ?_t .")
+            types, t = self.subclasses(cls), self.var("t")
+            parts.append(f"?this a <{types[0]}> ." if len(types) == 1 else
+                         f"VALUES {t} {{ {' '.join(f'<{c}>' for c in types)} }} ?this a {t} .")
         for node in self.g.objects(shape, SH.targetNode):
             parts.append(f"BIND({sparql_term(node)} AS ?this)")
         for pred in self.g.objects(shape, SH.targetSubjectsOf):
@@ -170,8 +176,10 @@ class Compiler:
             parts.append(f"?_s {sparql_term(pred)} ?this .")
         if not parts:
             return ""
-        union = " UNION ".join(f"{{ {p} }}" for p in parts)
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} #FOCUS\n }} }}"
+        # a sub-query: oxigraph plans the constraint's patterns after it (inlined, its join
+        # order can go quadratic)
+        union = " UNION ".join(f"{{ {p} }}" for p in parts) if len(parts) > 1 else parts[0]
+        return f"{{ SELECT DISTINCT ?this WHERE {{ #FOCUS\n {union} }} }}"
 
     def shape_checks(self, shape: Node) -> list[Check]:
         focus = self.focus_pattern(shape)
@@ -199,25 +207,31 @@ class Compiler:
         values = f"?this <{path}> ?value ." if path else "BIND(?this AS ?value)"
         name = str(shape)
 
-        def check(sparql: str, component: str, **kw: str | bool | None) -> Check:
-            return Check(sparql, name, SHC + component, severity, path, **kw)  # type: ignore[arg-type]
+        def check(sparql: str, component: str, flags: tuple[tuple[str, str], ...] = ()) -> Check:
+            return Check(sparql, name, SHC + component, severity, path, flags=flags)
 
         out = []
-        for pred, obj in sorted(self.g.predicate_objects(shape), key=str):
-            if pred in _VALUE_KEYS:
-                ok = self.value_ok(pred, obj, "?value")
-                component = _component(pred)
-                out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} "
-                                 f"FILTER(!({ok})) }}", component))
-            elif pred == SH.minCount and _int(obj) > 0:
-                out.append(check(f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
-                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {_int(obj)})",
-                                 "MinCountConstraintComponent"))
-            elif pred == SH.maxCount:
-                out.append(check(f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this "
-                                 f"HAVING (COUNT(DISTINCT ?value) > {_int(obj)})",
-                                 "MaxCountConstraintComponent"))
-            elif pred == SH.uniqueLang and obj == rdflib.Literal(True):
+        constraints = sorted(self.g.predicate_objects(shape), key=str)
+        flags = [(f"_f{i}", _component(pred), self.value_ok(pred, obj, "?value"))
+                 for i, (pred, obj) in enumerate(constraints) if pred in _VALUE_KEYS]
+        if flags:  # every value constraint of the shape in one query, one flag each
+            binds = " ".join(f"BIND(COALESCE(!({ok}), false) AS ?{var})" for var, _, ok in flags)
+            test = " || ".join(f"?{var}" for var, _, _ in flags)
+            out.append(check(f"SELECT DISTINCT ?this ?value {' '.join('?' + f[0] for f in flags)}"
+                             f" WHERE {{ {focus} {values} {binds} FILTER({test}) }}", "",
+                             flags=tuple((var, SHC + c) for var, c, _ in flags)))
+        counts = [(f"_{str(p).rsplit('#', 1)[-1]}", "<" if p == SH.minCount else ">", _int(o))
+                  for p, o in constraints if p in (SH.minCount, SH.maxCount)
+                  and not (p == SH.minCount and _int(o) == 0)]
+        if counts:  # sh:minCount and sh:maxCount in one grouped query
+            tests = [(var, f"(COUNT(DISTINCT ?value) {op} {n})") for var, op, n in counts]
+            having = " || ".join(t for _, t in tests)
+            out.append(check(
+                f"SELECT ?this {' '.join(f'({t} AS ?{v})' for v, t in tests)} WHERE {{ {focus} "
+                f"OPTIONAL {{ {values} }} }} GROUP BY ?this HAVING ({having})",
+                "", flags=tuple((v, SHC + _component(SH[v[1:]])) for v, _ in tests)))
+        for pred, obj in constraints:
+            if pred == SH.uniqueLang and obj == rdflib.Literal(True):
                 out.append(check(
                     f"SELECT DISTINCT ?this (LCASE(LANG(?value)) AS ?_lang) WHERE {{ {focus} "
                     f"{values} ?this <{path}> ?_other . FILTER(isLiteral(?value) && "
@@ -401,22 +415,31 @@ def restrict(sparql: str, focus: Collection[str] | None) -> str:
     return sparql.replace("#FOCUS\n", f"VALUES ?this {{ {values} }}\n")
 
 
-def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) -> list[Hit]:
-    hits: list[Hit] = []
-    for check in plan.checks:
-        rows = select(store, restrict(check.sparql, focus))
-        names = {v.value for v in rows.variables}
-        for row in rows:
-            focus_term = term(row["this"])
-            if focus_term is None:
-                continue
-            value = term(row["value"]) if "value" in names else None
-            if check.fixed_value and value is None:
-                value = focus_term
-            path = check.path or (term(row["path"]) if "path" in names else None)
-            hits.append(Hit(focus_term, check.shape, check.component, check.severity, path,
-                            value, check.constraint))
+def run_check(store: OxigraphStore, check: Check, focus: Collection[str] | None = None
+              ) -> list[Hit]:
+    rows = select(store, restrict(check.sparql, focus))
+    names = {v.value for v in rows.variables}
+    hits = []
+    for row in rows:
+        focus_term = term(row["this"])
+        if focus_term is None:
+            continue
+        value = term(row["value"]) if "value" in names else None
+        if check.fixed_value and value is None:
+            value = focus_term
+        path = check.path or (term(row["path"]) if "path" in names else None)
+        components = [c for var, c in check.flags if row[var] == _TRUE] if check.flags \
+            else [check.component]
+        hits += [Hit(focus_term, check.shape, c, check.severity, path, value, check.constraint)
+                 for c in components]
     return hits
+
+
+def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) -> list[Hit]:
+    """Run the plan's checks, in parallel (the store answers queries on every core)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        batches = pool.map(lambda c: run_check(store, c, focus), plan.checks)
+        return [hit for batch in batches for hit in batch]
 
 
 def compile_shapes(shapes: rdflib.Graph, store: OxigraphStore) -> Plan:

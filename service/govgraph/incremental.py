@@ -10,9 +10,10 @@ re-checked (run a full validation before a release).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pyoxigraph as ox
+from rdflib.namespace import RDFS
 
 from govgraph.fastshacl import select, term
 from govgraph.sources import InputError, SourceFile, syntax_error
@@ -34,6 +35,24 @@ def mentioned(source: SourceFile) -> tuple[set[str], set[str]]:
     except OSError as exc:
         raise InputError(source.path, f"cannot read the file: {exc.strerror}") from exc
     return subjects, objects
+
+
+def neighbourhood(store: OxigraphStore, focus: Collection[str]) -> OxigraphStore:
+    """A new store with the statements of the focus nodes and of every node one link away from
+    them (either way), and the class hierarchy: all that the shapes read about the focus nodes."""
+    inner = store.inner
+    nodes: set[ox.NamedNode | ox.BlankNode] = {ox.NamedNode(f) for f in focus}
+    near: set[ox.NamedNode | ox.BlankNode] = set(nodes)
+    for node in sorted(nodes, key=str):
+        near.update(q.object for q in inner.quads_for_pattern(node, None, None)
+                    if isinstance(q.object, ox.NamedNode | ox.BlankNode))
+        near.update(q.subject for q in inner.quads_for_pattern(None, None, node)
+                    if isinstance(q.subject, ox.NamedNode | ox.BlankNode))
+    small = ox.Store()
+    small.extend(inner.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None))
+    for node in near:
+        small.extend(inner.quads_for_pattern(node, None, None))
+    return OxigraphStore(small, store.version)
 
 
 def focus_nodes(store: OxigraphStore, changed: Sequence[SourceFile]) -> set[str]:

@@ -209,9 +209,14 @@ def validate(
     store = load_store(sources, progress=lambda s, _n: progress.step(f"read {s.path.name}"))
     shapes = shapes_graph(extra_shapes)
     used = choose(engine, len(store))
-    focus = incremental.focus_nodes(store, changed) if changed else None
     progress.step(f"{len(store)} triples loaded; checking shapes ({used})")
-    hits, fallback = check(store, shapes, used, focus)
+    if changed:
+        focus = incremental.focus_nodes(store, changed)
+        hits, fallback = check(incremental.neighbourhood(store, focus), shapes, used)
+        hits = [h for h in hits if h.focus in focus]
+    else:
+        focus = None
+        hits, fallback = check(store, shapes, used)
     progress.done()
     report = Report(files=[str(s.path) for s in sources], engine=used, fallback=fallback,
                     checked=None if focus is None else len(focus))
