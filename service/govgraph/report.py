@@ -1,4 +1,5 @@
-"""Validation reports for people (text) and for machines (JSON, JUnit XML)."""
+"""Validation reports for people (text) and for machines (JSON, JUnit XML, GitHub workflow
+commands, SARIF 2.1.0). The JSON schema is documented in docs/validation.md."""
 
 from __future__ import annotations
 
@@ -6,18 +7,17 @@ import json
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
+from govgraph import sarif
 from govgraph.namespaces import compact
 from govgraph.validate import SEVERITIES, Report, Result
 
-FORMATS = ("text", "json", "junit")
+FORMATS = ("text", "json", "junit", "github", "sarif")
 
 
 def render(report: Report, fmt: str, *, lang: str = "en") -> str:
-    if fmt == "json":
-        return as_json(report, lang=lang)
-    if fmt == "junit":
-        return as_junit(report, lang=lang)
-    return as_text(report, lang=lang)
+    renderers = {"json": as_json, "junit": as_junit, "github": as_github,
+                 "sarif": sarif.as_sarif, "text": as_text}
+    return renderers[fmt](report, lang=lang)
 
 
 def summary(report: Report) -> str:
@@ -36,18 +36,21 @@ def _by_node(report: Report) -> list[tuple[str, list[Result]]]:
 
 
 def as_text(report: Report, *, lang: str = "en") -> str:
+    """Grouped by file, then by focus node (label, line); one entry per result."""
     out: list[str] = []
-    for focus, results in _by_node(report):
-        first = results[0]
-        where = f"  ({first.file}:{first.line})" if first.file and first.line else (
-            f"  ({first.file})" if first.file else "")
-        label = f'  "{first.focus_label}"' if first.focus_label else ""
-        out.append(f"{focus}{label}{where}")
-        for r in results:
-            path = compact(r.path) if r.path else "(node)"
-            value = f"  value: {r.value}" if r.value is not None else ""
-            out.append(f"  {r.severity}  {path}{value}")
-            out.append(f"    {r.message(lang)}  [{compact(r.shape)}]")
+    for file, in_file in groupby(report.results, key=lambda r: r.file):
+        out.append(f"{file or '(no file: the node is not written in any checked file)'}")
+        for focus, group in groupby(in_file, key=lambda r: r.focus):
+            results = list(group)
+            first = results[0]
+            label = f'  "{first.focus_label}"' if first.focus_label else ""
+            where = f"line {first.line}: " if first.line else ""
+            out.append(f"  {where}{focus}{label}")
+            for r in results:
+                path = compact(r.path) if r.path else "(node)"
+                value = f"  value: {r.value}" if r.value is not None else ""
+                out.append(f"    {r.severity}  {path}{value}")
+                out.append(f"      {r.message(lang)}  [{compact(r.shape)}]")
         out.append("")
     out.append(summary(report))
     return "\n".join(out) + "\n"
@@ -58,6 +61,7 @@ def as_json(report: Report, *, lang: str = "en") -> str:
         "conforms": report.conforms,
         "counts": {s: report.count(s) for s in SEVERITIES},
         "files": report.files,
+        "engine": report.engine,
         "results": [
             {"focus": r.focus, "focusLabel": r.focus_label, "path": r.path, "value": r.value,
              "severity": r.severity, "shape": r.shape, "constraint": r.constraint,
@@ -97,3 +101,26 @@ def as_junit(report: Report, *, lang: str = "en") -> str:
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") \
         + "\n"
+
+
+_COMMAND = {"Violation": "error", "Warning": "warning", "Info": "notice"}
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def as_github(report: Report, *, lang: str = "en") -> str:
+    """GitHub Actions workflow commands: one annotation per result, on the focus node's line."""
+    out = []
+    for r in report.results:
+        props = [f"file={_escape(r.file, prop=True)}"] if r.file else []
+        props += [f"line={r.line}"] if r.line else []
+        label = f" ({r.focus_label})" if r.focus_label else ""
+        path = compact(r.path) if r.path else "node"
+        props.append(f"title={_escape(f'{compact(r.shape)} on {path}', prop=True)}")
+        out.append(f"::{_COMMAND[r.severity]} {','.join(props)}::"
+                   f"{_escape(f'{r.focus}{label}: {r.message(lang)}')}")
+    out.append(f"::notice title=govgraph validate::{_escape(summary(report))}")
+    return "\n".join(out) + "\n"
