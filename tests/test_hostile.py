@@ -261,17 +261,12 @@ def test_absurd_accept_headers(server: LiveServer) -> None:
     healthy(server)
 
 
-#: Known to fail: pages.static_file resolves a path holding NUL (ValueError, 500).
-PAGES_NUL = pytest.mark.xfail(strict=True, reason="pages.py: /static/%00 is a 500")
-
-
 @pytest.mark.parametrize("target", [
     "/sparql?query=ASK%7B%7D%00", "/sparql?query=%00", "/sparql?format=%00",
     "/api/queries/representations?format=%00", "/api/queries/%00.rq", "/api/queries/%00",
     "/id/%00", "/id/forum/%00.ttl", "/dumps/%00", "/dumps/govgraph.%00", "/?lang=%00",
-    "/query?example=%00", "/ontology.%00",
-    pytest.param("/static/%00", marks=PAGES_NUL),
-    pytest.param("/static/yasgui/%00", marks=PAGES_NUL)])
+    "/query?example=%00", "/ontology.%00", "/static/%00", "/static/yasgui/%00",
+    "/static/govgraph.css%00.py"])
 def test_nul_bytes_in_urls(server: LiveServer, target: str) -> None:
     answer = get(server, target)
     assert answer.status < 500, (target, answer.status, answer.text[:200])

@@ -314,8 +314,8 @@ def split_suffix(path: str) -> tuple[str, str | None]:
 
 def static_file(base: Path, name: str, *, allowed: Iterable[str] | None = None) -> Response:
     """A file under ``base`` (no escaping it), 404 otherwise."""
-    target = (base / name).resolve()
-    if (allowed is not None and name not in allowed) or not target.is_relative_to(
+    target = (base / name.replace("\0", "")).resolve()  # a NUL would make resolve() raise
+    if "\0" in name or (allowed is not None and name not in allowed) or not target.is_relative_to(
             base.resolve()) or not target.is_file():
         return PlainTextResponse("not found\n", status_code=404)
     media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
