@@ -87,7 +87,7 @@ def test_text_report_groups_by_file_then_node(capsys: pytest.CaptureFixture[str]
     lines = out.splitlines()
     files = [line for line in lines if line and not line.startswith(" ")]
     assert files[:2] == sorted([str(turtle), str(person)])
-    assert f"  line {bad_line(turtle)}: https://w3id.org/govgraph/id/quote/demo/bad" in lines
+    assert f"  {turtle}:{bad_line(turtle)}: https://w3id.org/govgraph/id/quote/demo/bad" in lines
     assert any(line.startswith("    Violation  oa:end  value: ") for line in lines)
     assert lines[-1] == ("does not conform: 2 violations, 0 warnings, 0 infos on 2 nodes "
                          "(7 files checked)")

@@ -4,6 +4,7 @@ commands, SARIF 2.1.0). The JSON schema is documented in docs/validation.md."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
@@ -44,16 +45,22 @@ def as_text(report: Report, *, lang: str = "en") -> str:
             results = list(group)
             first = results[0]
             label = f'  "{first.focus_label}"' if first.focus_label else ""
-            where = f"line {first.line}: " if first.line else ""
+            # file:line, which terminals and editors open at the line
+            where = f"{file}:{first.line}: " if file and first.line else ""
             out.append(f"  {where}{focus}{label}")
             for r in results:
                 path = compact(r.path) if r.path else "(node)"
-                value = f"  value: {r.value}" if r.value is not None else ""
+                value = f"  value: {_short(r.value)}" if r.value is not None else ""
                 out.append(f"    {r.severity}  {path}{value}")
                 out.append(f"      {r.message(lang)}  [{compact(r.shape)}]")
         out.append("")
     out.append(summary(report))
     return "\n".join(out) + "\n"
+
+
+def _short(value: str) -> str:
+    """A literal's datatype as a prefixed name: "68"^^xsd:integer."""
+    return re.sub(r"\^\^<([^>]*)>$", lambda m: "^^" + compact(m[1]), value)
 
 
 def as_json(report: Report, *, lang: str = "en") -> str:
