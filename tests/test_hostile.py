@@ -154,15 +154,7 @@ def test_malformed_sparql_is_400(server: LiveServer, name: str) -> None:
     assert answer.text.strip()
 
 
-#: Known to fail: the query worker dies (stack overflow in the SPARQL parser, SIGSEGV) and the
-#: endpoint answers 503 "out of memory?"; a nesting limit in the endpoint would make these 400.
-CRASHERS = ("groups", "parentheses", "path alternatives", "blank node lists", "collections")
-NESTING = pytest.mark.xfail(strict=True, reason="sparql.py/guard.py: no nesting limit; the "
-                            "parser overflows its stack in the worker (503)")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=NESTING) if n in CRASHERS else n
-                                  for n in NESTED])
+@pytest.mark.parametrize("name", list(NESTED))
 def test_deeply_nested_queries_are_answered(server: LiveServer, name: str) -> None:
     started = time.monotonic()
     answer = query(server, NESTED[name])
@@ -470,3 +462,12 @@ def test_hostile_label_in_rdf_and_json_stays_data(evil_server: LiveServer) -> No
     assert csv.headers.get("x-content-type-options", "nosniff") == "nosniff"
 
 
+
+
+@pytest.mark.parametrize("name", ["groups", "parentheses", "path alternatives",
+                                  "blank node lists", "collections"])
+def test_nesting_that_would_overflow_the_parser_is_refused(server: LiveServer, name: str) -> None:
+    answer = query(server, NESTED[name])
+    assert answer.status == 400, (answer.status, answer.text[:300])
+    assert "too complex" in answer.text
+    healthy(server)

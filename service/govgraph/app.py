@@ -13,10 +13,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import PlainTextResponse
 
 from govgraph import __version__, api, pages, sparql
 from govgraph.config import Settings
 from govgraph.executor import ProcessExecutor
+from govgraph.remote import RemoteError, RemoteTimeout
 from govgraph.store import Store
 
 
@@ -50,6 +52,13 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows", "X-Govgraph-Warning"],
         max_age=86400,
     )
+
+    @app.exception_handler(RemoteError)
+    async def remote_failed(_request: Request, exc: Exception) -> PlainTextResponse:
+        """A remote store (govgraph serve --endpoint) that is down or slow: 502/504."""
+        status = 504 if isinstance(exc, RemoteTimeout) else 502
+        return PlainTextResponse(f"{exc}\n", status_code=status,
+                                 headers={"Cache-Control": "no-store"})
 
     app.include_router(sparql.router())
     app.include_router(api.router())

@@ -37,7 +37,7 @@ def _group_starts(sparql: str) -> list[int]:
     return starts
 
 
-def _visible(sparql: str) -> str:
+def visible(sparql: str) -> str:
     """The query with its comments, strings and IRIs blanked out (the same offsets)."""
     return "".join(" " * len(t.text) if t.kind in _HIDDEN else t.text for t in lexemes(sparql))
 
@@ -50,10 +50,10 @@ def bind(sparql: str, values: Mapping[str, Term]) -> str:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
     starts = _group_starts(sparql)
-    form = _FORM.search(_visible(sparql))
+    form = _FORM.search(visible(sparql))
     index = 0
     if form and form.group(1).upper() == "CONSTRUCT":
-        between = _visible(sparql)[form.end():starts[0]] if starts else ""
+        between = visible(sparql)[form.end():starts[0]] if starts else ""
         index = 0 if re.search(r"\bWHERE\b", between, re.IGNORECASE) else 1
     if index >= len(starts):
         raise ValueError("cannot find the WHERE clause of the query to bind parameters")

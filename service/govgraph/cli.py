@@ -138,7 +138,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
                         store_path=args.store, validate=not args.no_validate,
                         timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri,
-                        endpoint=_endpoint(args))
+                        endpoint=_endpoint(args), workers=args.workers)
     if args.watch and (settings.store_path is not None or settings.endpoint):
         return _fail("--watch reloads an in-memory store only; drop --store/--endpoint or --watch")
     store: Store
@@ -193,7 +193,6 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_build_site(args: argparse.Namespace) -> int:
     """Write a static version of the site: pages, RDF of every entity, dumps, metadata."""
     from govgraph.app import create_app
-    from govgraph.config import Settings
     from govgraph.site import build_site
 
     files = [sources.SourceFile.of(d) for d in args.data] if args.data else sources.shipped()
@@ -254,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
     s.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds")
     s.add_argument("--max-rows", type=int, default=10_000, help="result row cap")
+    s.add_argument("--workers", type=int, default=Settings().workers,
+                   help="queries run at once, each in its own worker process")
     s.add_argument("--base-iri", default="https://w3id.org/govgraph/",
                    help="public base IRI of the data, mapped to this server")
     s.add_argument("--no-validate", action="store_true", help="do not validate before serving")

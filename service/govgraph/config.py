@@ -24,8 +24,9 @@ class Settings:
     max_rows: int = 10_000
     #: Largest request body accepted, in bytes.
     max_body: int = 1_000_000
-    #: Queries running at once; more wait for a free worker.
-    workers: int = 2
+    #: Queries running at once (worker processes); more wait in a short queue. More workers
+    #: than cores keeps cheap queries answered while expensive ones run to their time limit.
+    workers: int = 4
     #: Public base IRI of the data, mapped to this server's address for linked-data pages.
     base_iri: str = BASE
     #: Origins allowed by CORS ("*" allows any, without credentials).

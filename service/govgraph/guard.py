@@ -20,6 +20,10 @@ UPDATE_KEYWORDS = frozenset(
     {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
 #: How many times its length a query may be read when looking for SERVICE.
 CHECK_BUDGET = 20
+#: Deepest nesting of ``{ ( [`` a query may have: deeper ones overflow the parser's stack.
+MAX_DEPTH = 128
+#: Most ``|`` (path alternatives, ``||``) a query may hold, for the same reason.
+MAX_ALTERNATIVES = 2000
 
 _LEXER = re.compile(
     r"""(?P<space>\s+)
@@ -117,6 +121,18 @@ class Shape:
     update: bool
     from_graphs: tuple[str, ...]
     from_named: tuple[str, ...]
+    depth: int = 0  # deepest nesting of { ( [
+    alternatives: int = 0  # how many | it holds
+
+    def too_complex(self) -> str | None:
+        """Why the parser must not see this query, or None."""
+        if self.depth > MAX_DEPTH:
+            return (f"the query nests groups, brackets or parentheses {self.depth} deep; "
+                    f"this endpoint accepts at most {MAX_DEPTH}")
+        if self.alternatives > MAX_ALTERNATIVES:
+            return (f"the query holds {self.alternatives} '|' operators; this endpoint accepts "
+                    f"at most {MAX_ALTERNATIVES}")
+        return None
 
 
 def _unescape(text: str) -> str:
@@ -131,7 +147,16 @@ def shape(query: str) -> Shape:
     update = False
     graphs: dict[bool, list[str]] = {False: [], True: []}
     items = list(tokens(query))
+    depth = deepest = alternatives = 0
     for i, token in enumerate(items):
+        if token.kind == "punct":
+            if token.text in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.text in "})]":
+                depth -= 1
+            elif token.text == "|":
+                alternatives += 1
         word = token.text.lower() if token.kind == "name" and ":" not in token.text else ""
         ahead = items[i + 1: i + 4]
         if word == "prefix" and len(ahead) >= 2 and ahead[1].kind == "iri":
@@ -151,4 +176,4 @@ def shape(query: str) -> Shape:
             elif target.kind == "name" and ":" in target.text:
                 prefix, _, local = target.text.partition(":")
                 graphs[named].append(prefixes.get(prefix, prefix + ":") + local)
-    return Shape(form, update, tuple(graphs[False]), tuple(graphs[True]))
+    return Shape(form, update, tuple(graphs[False]), tuple(graphs[True]), deepest, alternatives)

@@ -41,8 +41,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from govgraph import __version__
 from govgraph.binding import (
     Term,
-    _visible,  # comments, strings and IRIs blanked out
     bind,
+    visible,  # comments, strings and IRIs blanked out
 )
 from govgraph.namespaces import PREFIXES
 from govgraph.sources import SourceFile, syntax_error
@@ -71,14 +71,14 @@ def standalone(sparql: str) -> str:
     Named queries may rely on the prefixes the embedded store predefines; another endpoint, or a
     person copying the query, needs them written out. The lines go after the leading comments.
     """
-    visible = _visible(sparql)  # comments, strings and IRIs blanked out
-    declared = set(_PREFIX_DECL.findall(visible))
-    used = set(_PREFIXED.findall(visible))
+    shown = visible(sparql)  # comments, strings and IRIs blanked out
+    declared = set(_PREFIX_DECL.findall(shown))
+    used = set(_PREFIXED.findall(shown))
     missing = [p for p in PREFIXES if p in used - declared]
     if not missing:
         return sparql
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
-    first = re.search(r"\S", visible)
+    first = re.search(r"\S", shown)
     at = sparql.rfind("\n", 0, first.start() if first else len(sparql)) + 1
     return sparql[:at] + prologue + sparql[at:]
 

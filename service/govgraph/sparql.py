@@ -56,6 +56,7 @@ from govgraph import conneg, description, pages
 from govgraph.config import Settings
 from govgraph.executor import (
     NotAcceptable,
+    Overloaded,
     QueryRequest,
     QueryResponse,
     QueryTimeout,
@@ -372,6 +373,8 @@ def router() -> APIRouter:
         found, service = await run_in_threadpool(lambda: (shape(query), uses_service(based)))
         if found.update:
             raise ProtocolError(403, READ_ONLY)
+        if (why := found.too_complex()) is not None:
+            raise ProtocolError(400, f"The query is too complex to parse safely: {why}.")
         if service:
             raise ProtocolError(400, "SERVICE is not allowed: this endpoint does not query "
                                      "other services for you. Run the federated query from "
@@ -402,6 +405,9 @@ def router() -> APIRouter:
             result = await request.app.state.executor.run(job)
         except NotAcceptable as exc:
             return not_acceptable(exc.kind)
+        except Overloaded as exc:
+            return text(503, f"The service is busy: {exc}.\n",
+                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
         except QueryTimeout:
             return text(503, f"The query ran longer than this service allows "
                              f"({settings.timeout:g} s) and was stopped. Make it more selective "
