@@ -217,6 +217,10 @@ def main() -> int:
         wait = 3 * args.timeout + 10
         phases = [asyncio.run(run_phase(base, "idle", clients=1, expensive=0, seconds=args.idle,
                                         budget=args.budget, timeout=wait))]
+        # the same number of clients, all cheap: what the expensive queries add on top of it
+        phases.append(asyncio.run(run_phase(
+            base, "cheap only", clients=args.clients, expensive=0,
+            seconds=args.duration / 2, budget=args.budget, timeout=wait)))
         phases.append(asyncio.run(run_phase(
             base, "mixed", clients=args.clients, expensive=args.expensive,
             seconds=args.duration, budget=args.budget, timeout=wait)))
@@ -228,12 +232,14 @@ def main() -> int:
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=30)
-    idle, mixed = phases[0], phases[1]
+    idle, cheap, mixed = phases[0], phases[1], phases[2]
     figures = {
         "machine": machine(), "settings": vars(args) | {"json": str(args.json)},
         "phases": [ph.summary() for ph in phases],
         "p99_ratio_mixed_over_idle": round(mixed.percentile(0.99) / idle.percentile(0.99), 1),
         "p50_ratio_mixed_over_idle": round(mixed.percentile(0.5) / idle.percentile(0.5), 1),
+        "p99_ratio_mixed_over_cheap_only": round(mixed.percentile(0.99)
+                                                 / cheap.percentile(0.99), 1),
         "memory_before": before, "memory_under_load": during, "memory_after": after,
         "server_exit_code": code,
     }
@@ -245,7 +251,9 @@ def main() -> int:
         for line in ph.unintended[:5] + ph.dropped[:5]:
             print(f"{ph.name}: {line}", file=sys.stderr)
     print(f"cheap p99: idle {idle.percentile(0.99):.1f} ms, under load "
-          f"{mixed.percentile(0.99):.1f} ms (x{figures['p99_ratio_mixed_over_idle']}); "
+          f"{mixed.percentile(0.99):.1f} ms (x{figures['p99_ratio_mixed_over_idle']}; "
+          f"x{figures['p99_ratio_mixed_over_cheap_only']} over {cheap.clients} cheap-only "
+          "clients); "
           f"{mixed.requests} requests under load, {bad} unintended 5xx or dropped; server RSS "
           f"{before['server_kib'] // 1024} -> {after['server_kib'] // 1024} MiB (tree "
           f"{before['tree_kib'] // 1024} -> {after['tree_kib'] // 1024} MiB)", file=sys.stderr)
