@@ -74,6 +74,19 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One shape's part (``?_s`` = index) of a query shared by a top-level shape's members."""
+
+    index: int
+    shape: str
+    path: str | None
+    severity: str
+    flags: tuple[tuple[str, str], ...]  # (variable true when failing, constraint component)
+    min_count: int = 0
+    max_count: int | None = None
+
+
+@dataclass(frozen=True)
 class Check:
     sparql: str
     shape: str
@@ -82,8 +95,8 @@ class Check:
     path: str | None
     constraint: str | None = None
     fixed_value: bool = False  # the query's ?value is the result's value even when absent
-    #: (variable, component): one result per true variable of a row (else one per row)
-    flags: tuple[tuple[str, str], ...] = ()
+    #: the members of a shared query (their results come from ``?_s``), else one result per row
+    branches: tuple[Branch, ...] = ()
 
 
 @dataclass
@@ -182,18 +195,45 @@ class Compiler:
         return f"{{ SELECT DISTINCT ?this WHERE {{ #FOCUS\n {union} }} }}"
 
     def shape_checks(self, shape: Node) -> list[Check]:
+        """A top-level shape's checks: per member (the shape, its property shapes) one query for
+        all its value constraints and one for its counts; one per sh:uniqueLang and per SPARQL
+        constraint."""
         focus = self.focus_pattern(shape)
+        members = [shape]
+        if self.g.value(shape, SH.path) is None:
+            members += [p for p in sorted(self.g.objects(shape, SH.property), key=str)
+                        if self.g.value(p, SH.deactivated) != rdflib.Literal(True)]
+        flagged: list[tuple[Branch, str]] = []
+        counted: list[tuple[Branch, str]] = []
         checks = []
-        if self.g.value(shape, SH.path) is not None:
-            checks += self.constraint_checks(shape, focus)
-        else:
-            checks += self.constraint_checks(shape, focus)
-            for prop in self.g.objects(shape, SH.property):
-                if self.g.value(prop, SH.deactivated) != rdflib.Literal(True):
-                    checks += self.constraint_checks(prop, focus)
+        for k, member in enumerate(members):
+            branch, values, oks, others = self.branch(member, k, focus)
+            checks += others
+            if oks:
+                binds = " ".join(f"BIND(COALESCE(!({ok}), false) AS ?{var})"
+                                 for (var, _), ok in zip(branch.flags, oks, strict=True))
+                flagged.append((branch, f"{values} BIND({k} AS ?_s) {binds}"))
+            if branch.min_count or branch.max_count is not None:
+                counted.append((branch, values))
+        for b, part in flagged:  # one query per path: oxigraph joins a union of paths slowly
+            flags = [var for var, _ in b.flags]
+            checks.append(Check(
+                f"SELECT DISTINCT ?this ?_s ?value {' '.join('?' + v for v in flags)} WHERE {{ "
+                f"{focus} {part} FILTER({' || '.join('?' + v for v in flags)}) }}", str(shape),
+                "", "", None, branches=(b,)))
+        n = "COUNT(DISTINCT ?value)"
+        for b, values in counted:  # one grouped query per path (a union would lose zeros)
+            most = f" || {n} > {b.max_count}" if b.max_count is not None else ""
+            checks.append(Check(
+                f"SELECT ?this ?_s ({n} AS ?_n) WHERE {{ {focus} BIND({b.index} AS ?_s) "
+                f"OPTIONAL {{ {values} }} }} GROUP BY ?this ?_s HAVING ({n} < {b.min_count}"
+                f"{most})", str(shape), "", "", None, branches=(b,)))
         return checks
 
-    def constraint_checks(self, shape: Node, focus: str) -> list[Check]:
+    def branch(self, shape: Node, k: int, focus: str) -> tuple[Branch, str, list[str],
+                                                                 list[Check]]:
+        """One shape's part of its top-level shape's queries: its branch (flag variables and
+        counts), its value pattern, the flag expressions, and its checks of their own."""
         path_node = self.g.value(shape, SH.path)
         if path_node is not None and not isinstance(path_node, rdflib.URIRef):
             raise Unsupported("only predicate paths are compiled")
@@ -205,42 +245,27 @@ class Compiler:
             raise Unsupported(f"{shape}: {sorted(map(str, unknown))}")
         severity = str(self.g.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
         values = f"?this <{path}> ?value ." if path else "BIND(?this AS ?value)"
-        name = str(shape)
-
-        def check(sparql: str, component: str, flags: tuple[tuple[str, str], ...] = ()) -> Check:
-            return Check(sparql, name, SHC + component, severity, path, flags=flags)
-
-        out = []
         constraints = sorted(self.g.predicate_objects(shape), key=str)
-        flags = [(f"_f{i}", _component(pred), self.value_ok(pred, obj, "?value"))
-                 for i, (pred, obj) in enumerate(constraints) if pred in _VALUE_KEYS]
-        if flags:  # every value constraint of the shape in one query, one flag each
-            binds = " ".join(f"BIND(COALESCE(!({ok}), false) AS ?{var})" for var, _, ok in flags)
-            test = " || ".join(f"?{var}" for var, _, _ in flags)
-            out.append(check(f"SELECT DISTINCT ?this ?value {' '.join('?' + f[0] for f in flags)}"
-                             f" WHERE {{ {focus} {values} {binds} FILTER({test}) }}", "",
-                             flags=tuple((var, SHC + c) for var, c, _ in flags)))
-        counts = [(f"_{str(p).rsplit('#', 1)[-1]}", "<" if p == SH.minCount else ">", _int(o))
-                  for p, o in constraints if p in (SH.minCount, SH.maxCount)
-                  and not (p == SH.minCount and _int(o) == 0)]
-        if counts:  # sh:minCount and sh:maxCount in one grouped query
-            tests = [(var, f"(COUNT(DISTINCT ?value) {op} {n})") for var, op, n in counts]
-            having = " || ".join(t for _, t in tests)
-            out.append(check(
-                f"SELECT ?this {' '.join(f'({t} AS ?{v})' for v, t in tests)} WHERE {{ {focus} "
-                f"OPTIONAL {{ {values} }} }} GROUP BY ?this HAVING ({having})",
-                "", flags=tuple((v, SHC + _component(SH[v[1:]])) for v, _ in tests)))
+        valued = [(pred, obj) for pred, obj in constraints if pred in _VALUE_KEYS]
+        oks = [self.value_ok(pred, obj, "?value") for pred, obj in valued]
+        counts = {pred: _int(obj) for pred, obj in constraints
+                  if pred in (SH.minCount, SH.maxCount)}
+        branch = Branch(k, str(shape), path, severity,
+                        tuple((f"_f{k}_{i}", SHC + _component(pred))
+                              for i, (pred, _) in enumerate(valued)),
+                        counts.get(SH.minCount, 0), counts.get(SH.maxCount))
+        others = []
         for pred, obj in constraints:
             if pred == SH.uniqueLang and obj == rdflib.Literal(True):
-                out.append(check(
+                others.append(Check(
                     f"SELECT DISTINCT ?this (LCASE(LANG(?value)) AS ?_lang) WHERE {{ {focus} "
                     f"{values} ?this <{path}> ?_other . FILTER(isLiteral(?value) && "
                     f"LANG(?value) != '' && !sameTerm(?value, ?_other) && "
                     f"LCASE(LANG(?value)) = LCASE(LANG(?_other))) }}",
-                    "UniqueLangConstraintComponent"))
+                    str(shape), SHC + "UniqueLangConstraintComponent", severity, path))
             elif pred == SH.sparql:
-                out.append(self.sparql_check(shape, obj, focus, path, severity))
-        return out
+                others.append(self.sparql_check(shape, obj, focus, path, severity))
+        return branch, values, oks, others
 
     def sparql_check(self, shape: Node, constraint: Node, focus: str, path: str | None,
                      severity: str) -> Check:
@@ -388,6 +413,11 @@ def not_exists_rewrite(body: str) -> str:
                           f"FILTER(!BOUND(?_absent{i}))" for i, inner in enumerate(moved))
 
 
+def _number(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int:
+    assert isinstance(t, ox.Literal)
+    return int(t.value)
+
+
 def _int(node: Node) -> int:
     if not isinstance(node, rdflib.Literal) or not isinstance(node.value, int):
         raise Unsupported(f"not an integer: {node!r}")
@@ -419,19 +449,30 @@ def run_check(store: OxigraphStore, check: Check, focus: Collection[str] | None 
               ) -> list[Hit]:
     rows = select(store, restrict(check.sparql, focus))
     names = {v.value for v in rows.variables}
+    branches = {b.index: b for b in check.branches}
     hits = []
     for row in rows:
         focus_term = term(row["this"])
         if focus_term is None:
             continue
         value = term(row["value"]) if "value" in names else None
+        if "_s" in names:
+            b = branches[_number(row["_s"])]
+            if "_n" in names:  # a count query
+                n = _number(row["_n"])
+                failed = (["MinCountConstraintComponent"] if n < b.min_count else []) + (
+                    ["MaxCountConstraintComponent"] if b.max_count is not None
+                    and n > b.max_count else [])
+                hits += [Hit(focus_term, b.shape, SHC + c, b.severity, b.path) for c in failed]
+            else:
+                hits += [Hit(focus_term, b.shape, c, b.severity, b.path, value)
+                         for var, c in b.flags if row[var] == _TRUE]
+            continue
         if check.fixed_value and value is None:
             value = focus_term
         path = check.path or (term(row["path"]) if "path" in names else None)
-        components = [c for var, c in check.flags if row[var] == _TRUE] if check.flags \
-            else [check.component]
-        hits += [Hit(focus_term, check.shape, c, check.severity, path, value, check.constraint)
-                 for c in components]
+        hits.append(Hit(focus_term, check.shape, check.component, check.severity, path, value,
+                        check.constraint))
     return hits
 
 
