@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from govgraph import fastshacl, sources
+from govgraph import fastshacl, sources, sparqltext
 from govgraph.fastshacl import Hit
 from govgraph.store import OxigraphStore, load_store
 from govgraph.validate import check, shapes_graph
@@ -176,9 +176,9 @@ def test_uncompiled_shape_falls_back_to_pyshacl(tmp_path: Path) -> None:
 def test_not_exists_rewrite_only_where_it_means_the_same() -> None:
     simple = "?this gg:x ?value . FILTER NOT EXISTS { ?value a/rdfs:subClassOf* ?c . " \
              "FILTER(?c IN (gg:A)) }"
-    rewritten = fastshacl.not_exists_rewrite(simple)
+    rewritten = sparqltext.not_exists_rewrite(simple)
     assert "NOT EXISTS" not in rewritten and "OPTIONAL" in rewritten and "!BOUND" in rewritten
     outer_var = "?this gg:x ?v . FILTER NOT EXISTS { ?v gg:y ?w . FILTER(?w > ?v2) }"
-    assert fastshacl.not_exists_rewrite(outer_var) == outer_var  # ?v2 is not bound inside
+    assert sparqltext.not_exists_rewrite(outer_var) == outer_var  # ?v2 is not bound inside
     optional = "?this gg:x ?v . OPTIONAL { ?v gg:z ?z } FILTER NOT EXISTS { ?v gg:y ?w }"
-    assert fastshacl.not_exists_rewrite(optional) == optional
+    assert sparqltext.not_exists_rewrite(optional) == optional

@@ -29,6 +29,7 @@ import rdflib
 from rdflib.collection import Collection as RdfList
 from rdflib.namespace import RDF, RDFS, SH
 
+from govgraph.sparqltext import not_exists_rewrite
 from govgraph.store import OxigraphStore
 
 Node = rdflib.term.Node
@@ -284,7 +285,10 @@ class Compiler:
             body = body.replace("$PATH", f"<{path}>")
         elif "$PATH" in body:
             raise Unsupported("$PATH in a node shape")
-        body = not_exists_rewrite(body)
+        try:
+            body = not_exists_rewrite(body)
+        except ValueError as exc:
+            raise Unsupported(str(exc)) from exc
         prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.declared(constraint))
         out = "?value" if "value" in projected else ""
         out += " ?path" if "path" in projected and path is None else ""
@@ -365,52 +369,6 @@ class Compiler:
                         lit.value, datatype=rdflib.URIRef(lit.datatype.value)).ill_typed:
                     self._ill_typed[lit.datatype.value].add(str(lit))
         return self._ill_typed.get(str(dt), set())
-
-
-_VAR = re.compile(r"[?$](\w+)")
-_NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
-_COMPLEX = re.compile(r"\b(OPTIONAL|UNION|BIND|VALUES|EXISTS|GRAPH|SERVICE|SELECT|MINUS)\b", re.I)
-
-
-def _closing(text: str, start: int, open_: str = "{", close: str = "}") -> int:
-    """The index of the bracket that closes the one opened just before ``start``."""
-    depth = 1
-    for i in range(start, len(text)):
-        depth += (text[i] == open_) - (text[i] == close)
-        if depth == 0:
-            return i
-    raise Unsupported("unbalanced brackets")
-
-
-def _without_filters(text: str) -> str:
-    while (m := re.search(r"FILTER\s*\(", text, re.I)):
-        text = text[:m.start()] + text[_closing(text, m.end(), "(", ")") + 1:]
-    return text
-
-
-def not_exists_rewrite(body: str) -> str:
-    """``FILTER NOT EXISTS { P }`` as ``OPTIONAL { P BIND(true AS ?w) } FILTER(!BOUND(?w))`` at
-    the end of the group, where the two mean the same: P is triple patterns and filters over
-    variables its triple patterns bind, and the rest of the group has no OPTIONAL. (Oxigraph
-    evaluates a NOT EXISTS holding a property path very slowly; this left join fast.)"""
-    out, moved, at = "", [], 0
-    for m in _NOT_EXISTS.finditer(body):
-        if m.start() < at:
-            continue
-        end = _closing(body, m.end())
-        inner = body[m.end():end]
-        out += body[at:m.start()]
-        at = end + 1
-        bound = set(_VAR.findall(_without_filters(inner)))
-        if _COMPLEX.search(inner) or not set(_VAR.findall(inner)) <= bound:
-            out += body[m.start():at]
-        else:
-            moved.append(inner)
-    rest = out + body[at:]
-    if not moved or re.search(r"\bOPTIONAL\b", rest, re.I):
-        return body
-    return rest + "".join(f" OPTIONAL {{ {inner} BIND(true AS ?_absent{i}) }} "
-                          f"FILTER(!BOUND(?_absent{i}))" for i, inner in enumerate(moved))
 
 
 def _number(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int:
