@@ -208,3 +208,14 @@ def test_engine_auto_threshold_and_same_text(capsys: pytest.CaptureFixture[str],
     outputs = {engine: run(capsys, "validate", turtle, "--engine", engine)[1]
                for engine in ("pyshacl", "fast")}
     assert outputs["pyshacl"] == outputs["fast"]
+
+
+def test_uncompiled_shape_is_announced(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    extra = tmp_path / "pattern.ttl"
+    extra.write_text(EXTRA.replace("sh:minCount 1 ;", 'sh:pattern "^https:" ;'),
+                     encoding="utf-8")
+    person = INVALID / "person-with-two-names.ttl"
+    code, _out, err = run(capsys, "validate", person, "--shapes", extra, "--engine", "fast")
+    assert code == 1
+    assert "checked by pyshacl: https://example.org/shapes#PersonHomepage" in err

@@ -49,6 +49,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
                    progress=Progress("govgraph validate"), engine=args.engine, changed=changed)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
+    if rep.fallback:
+        print(f"govgraph: {len(rep.fallback)} shape(s) use features the fast engine does not "
+              f"compile and were checked by pyshacl: {', '.join(rep.fallback)}", file=sys.stderr)
     if args.format != "text":
         print(report.summary(rep), file=sys.stderr)
     return rep.exit_code(strict=args.strict)
