@@ -44,8 +44,14 @@ def raw(server: LiveServer, head: bytes, body: bytes = b"") -> Answer:
                                   timeout=CLIENT_WAIT) as sock:
         sock.sendall(head + b"\r\nConnection: close\r\n\r\n" + body)
         chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:
+            # the server answered and closed while unread bytes were still arriving (TCP RST);
+            # without an answer this stays an error
+            if not chunks:
+                raise
     data = b"".join(chunks)
     assert data, "the connection was closed without an answer"
     top, _, rest = data.partition(b"\r\n\r\n")
@@ -180,8 +186,14 @@ def test_huge_literals_and_bodies(server: LiveServer) -> None:
                   b"application/sparql-query\r\nTransfer-Encoding: chunked",
                   b"%x\r\n" % (limit + 10) + b"#" * (limit + 10) + b"\r\n0\r\n\r\n")
     assert chunked.status == 413
-    too_long_url = get(server, "/sparql?query=" + "a" * (limit + 1))
-    assert too_long_url.status in (413, 414, 431) or 400 <= too_long_url.status < 500
+    # a request line past the HTTP parser's limit is refused with a 4xx; the server stops
+    # reading, so the client may instead see the connection reset — never a 5xx or a hang
+    try:
+        too_long_url = get(server, "/sparql?query=" + "a" * (limit + 1))
+    except ConnectionResetError:
+        pass
+    else:
+        assert 400 <= too_long_url.status < 500, too_long_url.status
     healthy(server)
 
 
