@@ -85,7 +85,7 @@ class Phase:
 
 async def _client(base: str, phase: Phase, expensive: bool, deadline: float, budget: int,
                   timeout: float, seed: int) -> None:
-    rng = random.Random(seed)  # noqa: S311 - a load mix, not a secret
+    rng = random.Random(seed)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
         for _ in range(budget):

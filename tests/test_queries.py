@@ -122,8 +122,10 @@ def test_labels_next_to_iris(store, name):
     names = {v.value for v in result.variables}
     for sol in result:
         for n in names:
+            labelled = f"ASK {{ <{sol[n].value}> rdfs:label|skos:prefLabel|foaf:name ?l }}" \
+                if sol[n] is not None else ""
             if f"{n}Label" in names and sol[n] is not None and sol[n].value.startswith(ID) \
-                    and store.query(f"ASK {{ <{sol[n].value}> rdfs:label|skos:prefLabel|foaf:name ?l }}"):
+                    and store.query(labelled):
                 assert sol[f"{n}Label"] is not None, f"{name}: ?{n}={sol[n].value} has no label"
 
 
@@ -419,7 +421,8 @@ def test_forum_tree_all_and_ctssm(store):
 # === statement-sources ======================================================================
 
 def test_statement_sources_valenti(store):
-    rows = run(store, "statement-sources", node="representation/valenti-gruppo-tecnico-ctssm-bologna")
+    rows = run(store, "statement-sources",
+               node="representation/valenti-gruppo-tecnico-ctssm-bologna")
     assert rows
     quoted = [r for r in rows if "quote" in r]
     assert quoted and all(r["source"] == SRC_BO for r in quoted)
