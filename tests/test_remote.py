@@ -10,6 +10,8 @@ Known Virtuoso 7.2 deviations, which these tests steer around rather than hide: 
 shipped named queries fail there because Virtuoso raises an error where SPARQL 1.1 makes an
 expression unbound (``STRAFTER`` of an unbound ``MIN``, ``SUBSTR`` with an unbound length) or
 cannot run a ``*`` path with both ends unbound; the API then answers 502 with Virtuoso's message.
+Virtuoso also binds an aggregate over no values to ``""`` where SPARQL 1.1 leaves it unbound, so an
+empty plain literal is compared as unbound.
 """
 
 from __future__ import annotations
@@ -157,6 +159,8 @@ def _rows(answer: httpx.Response) -> list[tuple[tuple[str, Any], ...]]:
         row = []
         for var, term in sorted(binding.items()):
             term = dict(term)
+            if term == {"type": "literal", "value": ""}:
+                continue  # Virtuoso: an aggregate over no values (SPARQL 1.1: unbound)
             if term.get("datatype") in _INTEGERS:
                 term["datatype"] = XSD + "integer"
             row.append((var, tuple(sorted(term.items()))))
