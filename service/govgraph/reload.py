@@ -69,8 +69,16 @@ def load_dataset(settings: Settings, *, log: Log = stderr, label: str = "govgrap
     progress = Progress(label)
     try:
         files = dataset_files(settings)
+
+        def load() -> OxigraphStore:
+            return load_store(files, path=settings.store_path,
+                              progress=lambda s, _n: progress.step(f"loading {s.path.name}"))
+
+        # An in-memory store is loaded once and validated as it is; an on-disk one only
+        # after validation, so that refused data never reaches the store directory.
+        store = load() if settings.store_path is None else None
         if settings.validate:
-            rep = validate(files, progress=progress)
+            rep = validate(files, progress=progress, store=store)
             if not rep.conforms:
                 raise Refused("the data does not conform to the shapes "
                               f"({report.summary(rep)}); not serving it (fix it, or pass "
@@ -79,8 +87,7 @@ def load_dataset(settings: Settings, *, log: Log = stderr, label: str = "govgrap
             log(f"data valid ({report.summary(rep)})")
         else:
             log("--no-validate: serving the data without checking it")
-        store = load_store(files, path=settings.store_path,
-                           progress=lambda s, _n: progress.step(f"loading {s.path.name}"))
+        store = store if store is not None else load()
     except InputError as exc:
         raise Refused(str(exc)) from exc
     except (OSError, RuntimeError) as exc:

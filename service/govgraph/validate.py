@@ -203,11 +203,16 @@ def choose(engine: str, size: int) -> str:
 def validate(
     sources: Sequence[SourceFile], *, extra_shapes: Sequence[Path] = (), lang: str = "en",
     progress: Progress | None = None, engine: str = "auto",
-    changed: Sequence[SourceFile] = (),
+    changed: Sequence[SourceFile] = (), store: OxigraphStore | None = None,
 ) -> Report:
-    """Validate the files and return the report; raise :class:`InputError` on unreadable input."""
+    """Validate the files and return the report; raise :class:`InputError` on unreadable input.
+
+    ``store``: the files already loaded (as :func:`govgraph.store.load_store` loads them), so
+    that a caller that serves them does not parse them twice.
+    """
     progress = progress or Progress("validate", enabled=False)
-    store = load_store(sources, progress=lambda s, _n: progress.step(f"read {s.path.name}"))
+    if store is None:
+        store = load_store(sources, progress=lambda s, _n: progress.step(f"read {s.path.name}"))
     shapes = shapes_graph(extra_shapes)
     used = choose(engine, len(store))
     progress.step(f"{len(store)} triples loaded; checking shapes ({used})")
