@@ -12,11 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 from govgraph import queries, sources
+from govgraph.namespaces import GG
+from govgraph.namespaces import GGID as ID
 from govgraph.queries import QueryError
 from govgraph.store import load_store
-
-ID = "https://w3id.org/govgraph/id/"
-GG = "https://w3id.org/govgraph/ontology#"
 
 # --- the entities of the seeds ------------------------------------------------------------
 CTSSM = ID + "forum/ctssm-bologna"
