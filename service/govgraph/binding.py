@@ -9,6 +9,7 @@ semantics on the embedded store and on any remote SPARQL 1.1 endpoint.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -49,6 +50,19 @@ def bind(sparql: str, values: Mapping[str, Term]) -> str:
     for name in values:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
+    at = _where_start(sparql)
+    names = " ".join(f"?{n}" for n in values)
+    terms = " ".join(str(t) for t in values.values())
+    return sparql[:at] + f" VALUES ({names}) {{ ({terms}) }}" + sparql[at:]
+
+
+@functools.lru_cache(maxsize=256)
+def _where_start(sparql: str) -> int:
+    """The offset just after the ``{`` that opens the WHERE group.
+
+    Cached: lexing a named query of a few kilobytes costs milliseconds in Python, and the
+    named queries are the same few texts on every request.
+    """
     starts = _group_starts(sparql)
     form = _FORM.search(visible(sparql))
     index = 0
@@ -57,8 +71,4 @@ def bind(sparql: str, values: Mapping[str, Term]) -> str:
         index = 0 if re.search(r"\bWHERE\b", between, re.IGNORECASE) else 1
     if index >= len(starts):
         raise ValueError("cannot find the WHERE clause of the query to bind parameters")
-    names = " ".join(f"?{n}" for n in values)
-    terms = " ".join(str(t) for t in values.values())
-    block = f" VALUES ({names}) {{ ({terms}) }}"
-    at = starts[index] + 1
-    return sparql[:at] + block + sparql[at:]
+    return starts[index] + 1
