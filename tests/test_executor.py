@@ -177,8 +177,60 @@ def test_cheap_query_runs_beside_an_expensive_one(make_executor: MakeExecutor) -
     assert len(executor.worker_pids()) == 2
 
 
+def nice(pid: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid)
+
+
+def test_long_query_gives_way_to_cheap_ones(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=2.5, demote_after=0.1)
+    (first,) = executor.worker_pids()
+
+    async def both() -> None:
+        slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await asyncio.sleep(0.5)
+        assert not slow.done()
+        # the long query's worker runs at the lowest priority; another took its place
+        assert nice(first) == 19
+        others = [pid for pid in executor.worker_pids() if pid != first]
+        assert len(others) == 1 and nice(others[0]) == 0
+        began = time.monotonic()
+        for _ in range(5):  # one regular worker: they would all wait without the slow lane
+            assert (await executor.run(request(CHEAP))).rows == 50
+        assert time.monotonic() - began < 1.5
+        with pytest.raises(QueryTimeout):
+            await slow
+
+    asyncio.run(both())
+    assert not alive(first)  # a demoted worker is not reused
+    (left,) = executor.worker_pids()
+    assert nice(left) == 0
+
+
+def test_slow_lane_is_bounded(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=2.0, demote_after=0.05, slow=1, queue=0)
+
+    async def crowd() -> None:
+        first = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await asyncio.sleep(0.3)
+        second = asyncio.create_task(executor.run(request(EXPENSIVE)))
+        await asyncio.sleep(0.3)
+        # both demoted, but only one slow-lane place: no third worker was started
+        assert len(executor.worker_pids()) == 2
+        assert all(nice(pid) == 19 for pid in executor.worker_pids())
+        with pytest.raises(Overloaded, match="try again later"):
+            await executor.run(request(CHEAP))
+        for task in (first, second):
+            with pytest.raises(QueryTimeout):
+                await task
+
+    asyncio.run(crowd())
+    (left,) = executor.worker_pids()
+    assert nice(left) == 0
+    assert asyncio.run(executor.run(request(CHEAP))).rows == 50
+
+
 def test_full_queue_is_overloaded(make_executor: MakeExecutor) -> None:
-    executor = make_executor(workers=1, timeout=1.5, queue=0)
+    executor = make_executor(workers=1, timeout=1.5, queue=0, slow=0)
 
     async def crowd() -> None:
         slow = asyncio.create_task(executor.run(request(EXPENSIVE)))

@@ -28,10 +28,23 @@ Design (embedded store)
     :class:`NotAcceptable` keep their type and message).
 
     A request first needs one of the ``workers`` workers; while all are busy it waits, at most
-    ``timeout`` seconds, in a queue of ``queue`` places. A full queue, or no free worker within
-    that time, is :class:`Overloaded` (HTTP 503, worth retrying). Once running, the query has
-    ``timeout`` seconds. A worker that dies while running a query (segfault, OOM killer) is
-    reaped and replaced, and the request gets :class:`WorkerCrashed`.
+    ``timeout`` seconds, in a queue of ``queue`` places (default 64: enough for many clients to
+    wait their turn instead of being refused). A full queue, or no free worker within that time,
+    is :class:`Overloaded` (HTTP 503, worth retrying). Once running, the query has ``timeout``
+    seconds. A worker that dies while running a query (segfault, OOM killer) is reaped and
+    replaced, and the request gets :class:`WorkerCrashed`.
+
+Two lanes: cheap queries are not slowed down by expensive ones
+    A query still running after ``demote_after`` seconds (default 0.25 s; the named queries
+    answer in milliseconds) is *demoted*: its worker's CPU priority is lowered to nice 19
+    (``setpriority``, allowed on one's own processes), so the kernel runs every normal-priority
+    query first and gives the long one the cores' idle time; and the pool starts another worker
+    in its place, so ``workers`` processes stay free for the next cheap queries. At most
+    ``slow`` queries (default: ``workers``) run demoted beside the ``workers`` regular ones; a
+    query demoted beyond that keeps its place in the pool. A process may not raise its priority
+    again, so a demoted worker is retired once its query is over and a fresh one (a fork of the
+    zygote: milliseconds) takes its place. This is a two-level feedback queue: no query is
+    classified in advance; the ones that show they are long give way.
 
 Trade-offs
     * The zygote is forked from the parent in the constructor, which may already run threads
@@ -168,23 +181,26 @@ def _graph(triples: list[ox.Triple], fmt: ox.RdfFormat, *, truncated: bool) -> Q
 class ProcessExecutor:
     """Runs queries with a time limit that stops them, ``workers`` at a time (see the module).
 
-    ``queue`` requests may wait for a worker (default: four per worker); ``grace`` is how long a
-    timed-out worker gets between SIGTERM and SIGKILL. ``store_path`` is the directory of an
-    on-disk store, which workers then open read-only.
+    ``queue`` requests may wait for a worker; ``grace`` is how long a timed-out worker gets
+    between SIGTERM and SIGKILL; a query running longer than ``demote_after`` seconds is
+    demoted to the slow lane, where ``slow`` of them may run (see the module).
+    ``store_path`` is the directory of an on-disk store, which workers then open read-only.
     """
 
     def __init__(self, store: Store, *, workers: int = 2, timeout: float = 30.0,
-                 queue: int | None = None, grace: float = 0.2,
-                 store_path: Path | None = None) -> None:
+                 queue: int = 64, grace: float = 0.2, demote_after: float = 0.25,
+                 slow: int | None = None, store_path: Path | None = None) -> None:
         if workers < 1:
             raise ValueError("an executor needs at least one worker")
         self.timeout = timeout
         self._store = store
-        self._capacity = workers + (4 * workers if queue is None else queue)
+        slow = workers if slow is None else slow
+        self._capacity = workers + slow + queue
         self._admitted = 0
         self._lock = threading.Lock()
         self._closed = False
-        self._pool = (_ProcessPool(store, workers, grace, store_path)
+        self._pool = (_ProcessPool(store, workers, grace, store_path,
+                                   demote_after=demote_after, slow=slow)
                       if isinstance(store, OxigraphStore) else None)
         self._threads = ThreadPoolExecutor(
             max_workers=self._capacity if self._pool is not None else workers,
@@ -267,18 +283,29 @@ def _from_wire(wire: _Wire) -> QueryRequest:
 class _Worker:
     pid: int
     conn: Connection
+    demoted: bool = False  # running at nice 19: retired after its query
+    extra: bool = False  # demoted, and replaced in the pool meanwhile (a slow-lane place)
+
+
+#: The CPU priority of a demoted query (the lowest).
+_NICE = 19
 
 
 class _ProcessPool:
     """The parent's side: a zygote, ``size`` workers, a queue of requests waiting for one."""
 
     def __init__(self, store: OxigraphStore, size: int, grace: float,
-                 store_path: Path | None) -> None:
+                 store_path: Path | None, *, demote_after: float, slow: int) -> None:
         self._grace = grace
+        self._size = size
+        self._demote_after = demote_after
+        self._slow = slow
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._live: dict[int, _Worker] = {}
         self._missing = 0  # workers that could not be replaced yet
+        self._starting = 0  # workers being forked by _top_up
+        self._extra = 0  # live workers in the slow lane (not counted in ``size``)
         self._closed = False
         self._zlock = threading.Lock()  # one conversation with the zygote at a time
         context = get_context("fork")
@@ -315,7 +342,10 @@ class _ProcessPool:
         except BaseException:
             self._replace(worker)
             raise
-        self._checkin(worker)
+        if worker.demoted:
+            self._replace(worker)
+        else:
+            self._checkin(worker)
         if status == "ok":
             assert isinstance(value, QueryResponse)
             return value
@@ -324,15 +354,19 @@ class _ProcessPool:
 
     def _exchange(self, worker: _Worker, wire: _Wire, timeout: float,
                   cancelled: threading.Event) -> _Reply:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         try:
             worker.conn.send(wire)
             while True:
-                remaining = deadline - time.monotonic()
+                now = time.monotonic()
+                remaining = deadline - now
                 if remaining <= 0:
                     raise QueryTimeout(f"the query ran longer than {timeout:g} s")
                 if cancelled.is_set():
                     raise QueryTimeout("the request was cancelled")
+                if not worker.demoted and now - started >= self._demote_after:
+                    self._demote(worker)
                 if worker.conn.poll(min(remaining, _POLL)):
                     reply: _Reply = worker.conn.recv()
                     return reply
@@ -387,23 +421,48 @@ class _ProcessPool:
             self._idle.append(worker)
             self._cond.notify()
 
+    def _demote(self, worker: _Worker) -> None:
+        """Move a long query to the slow lane: lowest CPU priority, another worker in its place."""
+        worker.demoted = True
+        with contextlib.suppress(OSError):  # gone already: the reply or EOF will tell
+            os.setpriority(os.PRIO_PROCESS, worker.pid, _NICE)
+        with self._cond:
+            if worker.pid in self._live and self._extra < self._slow:
+                worker.extra = True
+                self._extra += 1
+        if worker.extra:
+            self._top_up()
+
     def _replace(self, worker: _Worker) -> None:
-        """Kill (if need be) and reap ``worker``, and start another in its place."""
+        """Kill (if need be) and reap ``worker``; start workers until ``size`` are regular."""
         if worker.pid in self._live:
             self._retire(worker)
-        if self._closed:
-            return
-        try:
-            self._add(self._spawn())
-        except WorkerCrashed:
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while True:
             with self._cond:
-                self._missing += 1
-                self._cond.notify()
+                regular = len(self._live) - self._extra + self._starting + self._missing
+                if self._closed or regular >= self._size:
+                    return
+                self._starting += 1
+            try:
+                worker = self._spawn()
+            except WorkerCrashed:
+                with self._cond:
+                    self._starting -= 1
+                    self._missing += 1
+                    self._cond.notify()
+                return
+            with self._cond:  # an RLock: _add takes it again
+                self._starting -= 1
+                self._add(worker)
 
     def _retire(self, worker: _Worker) -> int | None:
         """SIGTERM, SIGKILL after the grace, reap: returns the exit code (-signal)."""
         with self._cond:
-            self._live.pop(worker.pid, None)
+            if self._live.pop(worker.pid, None) is not None and worker.extra:
+                self._extra -= 1
         worker.conn.close()
         if self._closed:
             return None
