@@ -20,12 +20,41 @@ class LineIndex:
     """The subject index of one file."""
 
     def __init__(self, path: Path) -> None:
-        try:
-            self.lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            self.lines = []
+        self.path = path
         self.prefixes: dict[str, str] = {}
         self.subjects: dict[str, int] = {}
+        self._lines: list[str] | None = None
+        if path.suffix.lower() in (".nt", ".nq"):
+            self._statements()
+        else:
+            self._turtle()
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, read when a node is searched beyond the subjects."""
+        if self._lines is None:
+            try:
+                self._lines = self.path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines = []
+        return self._lines
+
+    def _statements(self) -> None:
+        """N-Triples, N-Quads: the subject is the first term of its line."""
+        try:
+            with self.path.open(encoding="utf-8") as lines:
+                subjects = self.subjects
+                for number, line in enumerate(lines, start=1):
+                    if line[:1] in " \t":
+                        line = line.lstrip()
+                    if line.startswith("<"):
+                        iri = line[1:line.find(">")]
+                        if iri not in subjects:
+                            subjects[iri] = number
+        except (OSError, UnicodeDecodeError):
+            self.subjects = {}
+
+    def _turtle(self) -> None:
         starts = True  # the previous statement ended: this line may begin with a subject
         for number, line in enumerate(self.lines, start=1):
             code = line.split(" #", 1)[0].rstrip()

@@ -37,6 +37,7 @@ def as_sarif(report: Report, *, lang: str = "en") -> str:
     rules = [{"id": s, "name": compact(s), "shortDescription": {"text": compact(s)},
               "helpUri": s if s.startswith("http") else None} for s in shapes]
     results: list[dict[str, Any]] = []
+    uris: dict[str, str] = {}
     for r in report.results:
         result: dict[str, Any] = {
             "ruleId": r.shape, "ruleIndex": index[r.shape], "level": LEVELS[r.severity],
@@ -46,7 +47,9 @@ def as_sarif(report: Report, *, lang: str = "en") -> str:
                            "severity": r.severity},
         }
         if r.file:
-            location: dict[str, Any] = {"artifactLocation": {"uri": _uri(r.file)}}
+            if r.file not in uris:
+                uris[r.file] = _uri(r.file)
+            location: dict[str, Any] = {"artifactLocation": {"uri": uris[r.file]}}
             if r.line:
                 location["region"] = {"startLine": r.line}
             result["locations"] = [{"physicalLocation": location,

@@ -238,10 +238,12 @@ def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
     focus = sorted({h.focus for h in unique if not h.focus.startswith("_:")})
     labels, places = _labels(store, focus), _places(store, focus, sources)
     out = []
+    templates: dict[str, list[rdflib.Literal]] = {}
     for h in unique:
         file, line = places.get(h.focus, (None, None))
         out.append(Result(focus=h.focus, severity=h.severity, shape=h.shape,
-                          constraint=h.component, messages=messages(shapes, h), path=h.path,
+                          constraint=h.component, messages=messages(shapes, h, templates),
+                          path=h.path,
                           value=h.value, focus_label=_pick(labels.get(h.focus, {}), lang),
                           file=file, line=line))
     out.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
@@ -249,29 +251,25 @@ def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
     return out
 
 
-def _values(nodes: Sequence[str]) -> str:
-    return "VALUES ?node { " + " ".join(f"<{n}>" for n in nodes) + " }"
-
-
 def _labels(store: OxigraphStore, nodes: Sequence[str]) -> dict[str, dict[str, str]]:
-    """Per node, its label per language (prefLabel, then rdfs:label, foaf:name, dct:title)."""
+    """Per node, its label per language (prefLabel, then rdfs:label, foaf:name, dct:title).
+
+    Index look-ups node by node: a ``VALUES`` join of thousands of nodes is quadratic in
+    oxigraph (minutes for the ~50 000 nodes of a report at a million triples)."""
     found: dict[str, dict[str, str]] = {}
-    if not nodes:
-        return found
-    preds = " ".join(f"<{p}>" for p in _LABELS)
-    rows = fastshacl.select(store, f"SELECT ?node ?p ?label WHERE {{ {_values(nodes)} VALUES ?p "
-                            f"{{ {preds} }} ?node ?p ?label FILTER(isLiteral(?label)) }}")
-    rank = {p: i for i, p in enumerate(_LABELS)}
-    best: dict[tuple[str, str], tuple[int, str]] = {}
-    for row in rows:
-        node, pred, label = row["node"], row["p"], row["label"]
-        assert isinstance(node, ox.NamedNode) and isinstance(label, ox.Literal)
-        key = (node.value, label.language or "")
-        score = (rank.get(str(fastshacl.term(pred)), 9), label.value)
-        if key not in best or score < best[key]:
-            best[key] = score
-    for (node_iri, language), (_rank, text) in sorted(best.items()):
-        found.setdefault(node_iri, {})[language] = text
+    preds = [ox.NamedNode(p) for p in _LABELS]
+    for node_iri in nodes:
+        best: dict[str, tuple[int, str]] = {}
+        node = ox.NamedNode(node_iri)
+        for rank, pred in enumerate(preds):
+            for quad in store.inner.quads_for_pattern(node, pred, None):
+                label = quad.object
+                if isinstance(label, ox.Literal):
+                    key, score = label.language or "", (rank, label.value)
+                    if key not in best or score < best[key]:
+                        best[key] = score
+        if best:
+            found[node_iri] = {language: text for language, (_r, text) in sorted(best.items())}
     return found
 
 
@@ -286,35 +284,35 @@ def _places(store: OxigraphStore, nodes: Sequence[str], sources: Sequence[Source
             ) -> dict[str, tuple[str | None, int | None]]:
     """Per node, the file (the last given one that states it) and the line where it stands."""
     places: dict[str, tuple[str | None, int | None]] = {}
-    if not nodes:
-        return places
     by_graph = {s.graph: s for s in sources}
-    rows = fastshacl.select(store, f"SELECT DISTINCT ?node ?g WHERE {{ {_values(nodes)} "
-                            "GRAPH ?g { ?node ?p ?o } }")
-    graphs: dict[str, list[SourceFile]] = {}
-    for row in rows:
-        source = by_graph.get(str(fastshacl.term(row["g"])))
-        if source is not None:
-            graphs.setdefault(str(fastshacl.term(row["node"])), []).append(source)
     quads = [s for s in sources if s.format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)]
     order = {s.path: i for i, s in enumerate(sources)}
     for node in nodes:
-        candidates = sorted({*graphs.get(node, []), *quads}, key=lambda s: -order[s.path])
+        graphs = {q.graph_name for q in store.inner.quads_for_pattern(ox.NamedNode(node), None,
+                                                                       None)}
+        stating = [by_graph[g.value] for g in graphs
+                   if isinstance(g, ox.NamedNode) and g.value in by_graph]
+        candidates = sorted({*stating, *quads}, key=lambda s: -order[s.path])
         located = [(str(s.path), locate(s.path, node)) for s in candidates]
         with_line = [p for p in located if p[1] is not None]
-        if with_line or graphs.get(node):
+        if with_line or stating:
             places[node] = with_line[0] if with_line else located[0]
     return places
 
 
-def messages(shapes: rdflib.Graph, hit: Hit) -> dict[str, str]:
+def messages(shapes: rdflib.Graph, hit: Hit,
+             templates: dict[str, list[rdflib.Literal]] | None = None) -> dict[str, str]:
     """The result's message per language: the SPARQL constraint's, else the shape's sh:message,
-    with {$this}, {?value} and {$path} filled in; else a generic one."""
+    with {$this}, {?value} and {$path} filled in; else a generic one. ``templates``: the
+    sh:message literals already read, per shape or constraint (filled in as they are read)."""
+    templates = {} if templates is None else templates
     for holder in (hit.constraint, hit.shape):
         if holder is None or holder.startswith("_:"):
             continue
-        texts = [m for m in shapes.objects(rdflib.URIRef(holder), SH.message)
-                 if isinstance(m, rdflib.Literal)]
+        if holder not in templates:
+            templates[holder] = [m for m in shapes.objects(rdflib.URIRef(holder), SH.message)
+                                 if isinstance(m, rdflib.Literal)]
+        texts = templates[holder]
         if texts:
             return {(m.language or ""): _fill(str(m), hit) for m in texts}
     where = compact(hit.path) if hit.path else "the node"
