@@ -1,14 +1,22 @@
 """Load: many concurrent clients mixing cheap named queries with queries that hit the time limit.
 
-    python bench/load.py [--clients 32] [--expensive 2] [--duration 60] [--timeout 5]
+    python bench/load.py [--clients 32] [--expensive 2] [--duration 60] [--timeout 5] [--think S]
 
 Starts ``govgraph serve --no-validate`` as a subprocess on 127.0.0.1 (the shipped data, a query
-time limit of ``--timeout`` seconds), then runs three phases, each bounded in time and requests:
+time limit of ``--timeout`` seconds), then runs four phases, each bounded in time and requests:
 
 1. idle: one client, cheap queries only (``--idle`` seconds);
-2. mixed: ``--clients`` asyncio + httpx clients, ``--expensive`` of them sending a query that
+2. cheap only: ``--clients`` clients, all cheap (``--duration``/2 s): the same load without
+   the expensive queries;
+3. mixed: ``--clients`` asyncio + httpx clients, ``--expensive`` of them sending a query that
    runs into the time limit (503 expected), the others cheap named queries (``--duration`` s);
-3. idle again, to see that the service has recovered.
+4. idle again, to see that the service has recovered.
+
+With ``--think 0`` (the default) every client sends its next request as soon as it has an
+answer: 32 such clients saturate two cores with cheap queries alone, so their latency is set
+by the queue, not by the expensive queries. ``--think S`` makes cheap clients pause a random
+0-2S seconds between requests, like people and notebooks do: the server is then busy but not
+saturated, and the mixed phase shows what the expensive queries cost the cheap ones.
 
 It counts every status, tells the intended 503s (time limit, overload with Retry-After) from
 other 5xx, counts dropped connections (transport errors), and prints the cheap queries' p50/p99
@@ -84,7 +92,7 @@ class Phase:
 
 
 async def _client(base: str, phase: Phase, expensive: bool, deadline: float, budget: int,
-                  timeout: float, seed: int) -> None:
+                  timeout: float, seed: int, think: float) -> None:
     rng = random.Random(seed)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
@@ -112,16 +120,23 @@ async def _client(base: str, phase: Phase, expensive: bool, deadline: float, bud
                 (phase.expensive_ms if expensive else phase.cheap_ms).append(elapsed)
             elif status == 503 and answer.headers.get("retry-after") and not expensive:
                 await asyncio.sleep(rng.uniform(0.05, 0.2))  # a polite client backs off
+            if think and not expensive:  # a person or a notebook reads the answer first
+                await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
 async def run_phase(base: str, name: str, *, clients: int, expensive: int, seconds: float,
-                    budget: int = 100_000, timeout: float = 60.0) -> Phase:
-    """``clients`` concurrent clients for at most ``seconds`` and ``budget`` requests each."""
+                    budget: int = 100_000, timeout: float = 60.0, think: float = 0.0) -> Phase:
+    """``clients`` concurrent clients for at most ``seconds`` and ``budget`` requests each.
+
+    A cheap client waits a random 0 to 2 x ``think`` seconds after each answer (0: it sends
+    the next request at once, a closed loop that saturates the server); expensive clients
+    never wait.
+    """
     phase = Phase(name, clients, expensive)
     started = time.monotonic()
     deadline = started + seconds
     await asyncio.gather(*(
-        _client(base, phase, i < expensive, deadline, budget, timeout, seed=i)
+        _client(base, phase, i < expensive, deadline, budget, timeout, seed=i, think=think)
         for i in range(clients)))
     phase.seconds = time.monotonic() - started
     return phase
@@ -208,6 +223,8 @@ def main() -> int:
     p.add_argument("--idle", type=float, default=10.0, help="seconds of each idle phase")
     p.add_argument("--timeout", type=float, default=5.0, help="the server's query time limit")
     p.add_argument("--budget", type=int, default=20_000, help="most requests per client")
+    p.add_argument("--think", type=float, default=0.0,
+                   help="mean seconds a cheap client waits between requests (0: closed loop)")
     p.add_argument("--json", type=Path, help="write the figures here too")
     args = p.parse_args()
 
@@ -219,10 +236,10 @@ def main() -> int:
                                         budget=args.budget, timeout=wait))]
         # the same number of clients, all cheap: what the expensive queries add on top of it
         phases.append(asyncio.run(run_phase(
-            base, "cheap only", clients=args.clients, expensive=0,
+            base, "cheap only", clients=args.clients, expensive=0, think=args.think,
             seconds=args.duration / 2, budget=args.budget, timeout=wait)))
         phases.append(asyncio.run(run_phase(
-            base, "mixed", clients=args.clients, expensive=args.expensive,
+            base, "mixed", clients=args.clients, expensive=args.expensive, think=args.think,
             seconds=args.duration, budget=args.budget, timeout=wait)))
         during = memory(proc.pid)
         phases.append(asyncio.run(run_phase(base, "idle after", clients=1, expensive=0,
