@@ -35,6 +35,7 @@ from govgraph import conneg, queries, results
 from govgraph.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
 from govgraph.queries import NamedQuery, Param, QueryError
 from govgraph.remote import RemoteError, RemoteTimeout, standalone
+from govgraph.store import OxigraphStore
 
 #: Query parameter that picks the result format instead of ``Accept``.
 FORMAT = "format"
@@ -127,7 +128,9 @@ async def run(request: Request, query: NamedQuery) -> Response:
         return param_error(exc)
     settings = request.app.state.settings
     try:
-        version = await run_in_threadpool(lambda: request.app.state.store.version)  # remote: I/O
+        store = request.app.state.store
+        version = (store.version if isinstance(store, OxigraphStore)
+                   else await run_in_threadpool(lambda: store.version))  # remote: I/O
         etag = _etag(request, version, query, tabular, graph)
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})

@@ -17,6 +17,7 @@ absurdly long header are read.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -128,6 +129,12 @@ def quality(ranges: Sequence[MediaRange], offered: str) -> float:
 
 def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     """The offered media type the client likes best (server order breaks ties), or None."""
+    return _negotiate(accept, tuple(offered))
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
+    # Cached: clients send the same few Accept headers, and parsing one costs ~0.1 ms.
     ranges = parse_accept(accept)
     best: str | None = None
     best_q = 0.0

@@ -120,6 +120,9 @@ READ_ONLY = ("This public SPARQL endpoint is read-only: SPARQL Update (INSERT, D
 MAX_PARAMETERS = 1000
 CACHE_SECONDS = 300
 RETRY_AFTER = 10
+#: Queries up to this many characters are checked on the event loop (lexing a 4 kB query takes
+#: about as long as a hop to a thread); longer ones are checked in a thread.
+INLINE_CHECK = 4096
 
 
 class ProtocolError(Exception):
@@ -370,7 +373,10 @@ def router() -> APIRouter:
         # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol: "service-defined BASE");
         # the text that runs is the one checked
         based = f"BASE <{endpoint_iri(request)}>\n{query}"
-        found, service = await run_in_threadpool(lambda: (shape(query), uses_service(based)))
+        if len(based) <= INLINE_CHECK:  # lexing a short query costs less than a thread hop
+            found, service = shape(query), uses_service(based)
+        else:
+            found, service = await run_in_threadpool(lambda: (shape(query), uses_service(based)))
         if found.update:
             raise ProtocolError(403, READ_ONLY)
         if (why := found.too_complex()) is not None:
