@@ -46,6 +46,28 @@ needs_server = pytest.mark.skipif(
 )
 #: A named query the shipped data answers the same way on Virtuoso and on the embedded store.
 STATEMENT = ("statement-sources", {"node": "representation/valenti-gruppo-tecnico-ctssm-bologna"})
+#: Named queries (with parameters) whose rows on the shipped data are the same on Virtuoso and on
+#: the embedded store. Not yet: representations of seats with several quotes (their GROUP_CONCAT
+#: separator " […] " comes back as " [?] "), forum-members (Virtuoso drops rows), forum-tree
+#: (no answer within 60 s without root, no rows with it), timeline (one row of ten).
+SAME_ON_VIRTUOSO = [
+    ("coordination", {}),
+    ("coordination", {"coordinator": "person/danila-valenti"}),
+    ("coordination", {"forum": "forum/tavolo-tematico-sistema-socio-sanitario-territoriale-cremona"}),
+    ("mandates", {}),
+    ("mandates", {"forum": "forum/gruppo-tecnico-ctssm-bologna"}),
+    ("body-forums", {"body": "body/comune-bologna"}),
+    ("body-forums", {"body": "body/provincia-cremona"}),
+    ("multi-principal-agents", {}),
+    ("multi-principal-agents", {"min_principals": "1"}),
+    ("representations", {"agent": "person/danila-valenti"}),
+    ("representations", {"principal": "body/comune-bologna", "include_memberships": "true"}),
+    STATEMENT,
+]
+#: Cells that join several values (GROUP_CONCAT): the order of the parts is not defined by
+#: SPARQL, and Virtuoso sorts them, so they are compared as sorted lists of parts.
+_JOINED = {"quote": " […] ", "principals": "; ", "inAgreementWithMembers": "; ",
+           "priorityAreas": "; ", "forums": "; ", "principalIris": " ", "types": ", "}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("nonNegativeInteger", "positiveInteger", "int", "long", "short")}
 
@@ -163,6 +185,10 @@ def _rows(answer: httpx.Response) -> list[tuple[tuple[str, Any], ...]]:
                 continue  # Virtuoso: an aggregate over no values (SPARQL 1.1: unbound)
             if term.get("datatype") in _INTEGERS:
                 term["datatype"] = XSD + "integer"
+            if var in _JOINED and term.get("type") == "literal":
+                term["value"] = tuple(sorted(term["value"].split(_JOINED[var])))
+            if term.get("datatype") == XSD + "string":
+                del term["datatype"]  # Virtuoso types plain strings; RDF 1.1: the same literal
             row.append((var, tuple(sorted(term.items()))))
         rows.append(tuple(row))
     return sorted(rows)
@@ -246,6 +272,18 @@ def test_remote_gives_the_embedded_answers(loaded: Virtuoso, live_server: LiveSe
     assert _rows(attack) == []
     health = httpx.get(f"{remote.url}/health").json()
     assert health["graphs"] >= len(sources.shipped())
+
+
+@needs_server
+@pytest.mark.parametrize(("name", "params"), SAME_ON_VIRTUOSO,
+                         ids=[f"{n}-{'-'.join(p.values()) or 'all'}" for n, p in SAME_ON_VIRTUOSO])
+def test_named_query_rows_equal_on_virtuoso(loaded: Virtuoso, live_server: LiveServer,
+                                            make_server: Callable[..., LiveServer], name: str,
+                                            params: dict[str, str]) -> None:
+    remote = make_server(RemoteStore(loaded.endpoint))
+    local = _rows(httpx.get(f"{live_server.url}/api/queries/{name}", params=params))
+    assert local, f"{name} {params}: no rows on the shipped data"
+    assert _rows(httpx.get(f"{remote.url}/api/queries/{name}", params=params, timeout=60)) == local
 
 
 @needs_server
