@@ -53,7 +53,8 @@ STATEMENT = ("statement-sources", {"node": "representation/valenti-gruppo-tecnic
 SAME_ON_VIRTUOSO = [
     ("coordination", {}),
     ("coordination", {"coordinator": "person/danila-valenti"}),
-    ("coordination", {"forum": "forum/tavolo-tematico-sistema-socio-sanitario-territoriale-cremona"}),
+    ("coordination",
+     {"forum": "forum/tavolo-tematico-sistema-socio-sanitario-territoriale-cremona"}),
     ("mandates", {}),
     ("mandates", {"forum": "forum/gruppo-tecnico-ctssm-bologna"}),
     ("body-forums", {"body": "body/comune-bologna"}),
