@@ -44,6 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
+from procmem import memory
 
 #: Named queries that need no parameter (cheap on the shipped data).
 CHEAP = ("/api/queries/representations", "/api/queries/coordination", "/api/queries/mandates",
@@ -142,42 +143,7 @@ async def run_phase(base: str, name: str, *, clients: int, expensive: int, secon
     return phase
 
 
-# --- the server as a subprocess, and its memory ----------------------------------------------
-
-def rss_kib(pid: int) -> int:
-    """VmRSS of one process, KiB (0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (the zygote and the query workers)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def memory(pid: int) -> dict[str, int]:
-    pids = tree(pid)
-    return {"server_kib": rss_kib(pid), "tree_kib": sum(rss_kib(p) for p in pids),
-            "processes": len(pids)}
-
+# --- the server as a subprocess --------------------------------------------------------------
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -273,7 +239,8 @@ def main() -> int:
           "clients); "
           f"{mixed.requests} requests under load, {bad} unintended 5xx or dropped; server RSS "
           f"{before['server_kib'] // 1024} -> {after['server_kib'] // 1024} MiB (tree "
-          f"{before['tree_kib'] // 1024} -> {after['tree_kib'] // 1024} MiB)", file=sys.stderr)
+          f"{before['tree_pss_kib'] // 1024} -> {after['tree_pss_kib'] // 1024} MiB Pss)",
+          file=sys.stderr)
     return 1 if bad or code != 0 else 0
 
 

@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
+from procmem import memory
 
 from govgraph import queries
 from govgraph.binding import bind
@@ -191,12 +192,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def run_server(engine: str, command: list[str], ready_path: str, port: int, data: Path,
                works: list[Workload], args: argparse.Namespace, *, sparql_path: str,
-               named_api: bool) -> tuple[float, list[Cell]]:
+               named_api: bool) -> tuple[float, list[Cell], dict[str, dict[str, int]]]:
     """A fresh server per workload, so that queries a slow server still computes after their
-    client gave up do not delay the next workload; the load time is the first start's."""
+    client gave up do not delay the next workload; the load time is the first start's. Also
+    returns the memory of the server's process tree after each workload."""
     base = f"http://127.0.0.1:{port}"
     loads: list[float] = []
     cells: list[Cell] = []
+    memories: dict[str, dict[str, int]] = {}
     for work in works:
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
@@ -208,9 +211,10 @@ def run_server(engine: str, command: list[str], ready_path: str, port: int, data
             cells += matrix(engine, [work], args, lambda w: http_call(
                 base, w, sparql_endpoint=None if named_api and w.query else sparql_path,
                 timeout=args.request_timeout))
+            memories[work.name] = memory(process.pid)
         finally:
             stop(process)
-    return loads[0], cells
+    return loads[0], cells, memories
 
 
 def matrix(engine: str, works: list[Workload], args: argparse.Namespace,
@@ -302,11 +306,12 @@ def main() -> int:
     triples = sum(1 for _ in args.data.open("rb"))
     engines = args.engines.split(",")
     loads: dict[str, float] = {}
+    memories: dict[str, dict[str, dict[str, int]]] = {}
     cells: list[Cell] = []
     print(f"{args.data}: {triples} triples", file=sys.stderr)
     if "govgraph" in engines:
         port = free_port()
-        loads["govgraph serve"], found = run_server(
+        loads["govgraph serve"], found, memories["govgraph serve"] = run_server(
             "govgraph serve", [sys.executable, "-m", "govgraph", "serve", "--no-validate",
                                "--data", str(args.data), "--port", str(port)],
             "/health", port, args.data, works, args, sparql_path="/sparql", named_api=True)
@@ -318,7 +323,7 @@ def main() -> int:
     if "rdflib-endpoint" in engines and tool.exists():
         port = free_port()
         ready = "/?" + urlencode({"query": "ASK { ?s ?p ?o }"})  # 0.6 serves SPARQL at /
-        loads["rdflib-endpoint"], found = run_server(
+        loads["rdflib-endpoint"], found, memories["rdflib-endpoint"] = run_server(
             "rdflib-endpoint", [str(tool), "serve", str(args.data), "--host", "127.0.0.1",
                                 "--port", str(port)],
             ready, port, args.data, works, args, sparql_path="/", named_api=False)
@@ -330,6 +335,7 @@ def main() -> int:
               "versions": versions(), "command": " ".join(sys.argv),
               "budget_s": args.budget, "max_requests": args.max_requests,
               "load_s": {k: round(v, 2) for k, v in loads.items()},
+              "memory_kib": memories,
               "cells": [asdict(c) for c in cells]}
     out = args.data.with_suffix(".results.json")
     out.write_text(json.dumps(report, indent=2))
@@ -350,6 +356,12 @@ def markdown(report: dict[str, object]) -> str:
             continue
         lines.append(f"| {c['engine']} | {c['workload']} | {c['clients']} | {c['requests']} | "
                      f"{c['errors']} | {c['p50_ms']} | {c['p99_ms']} | {c['rps']} |")
+    lines += ["", "| engine | after workload | server VmRSS MiB | processes | tree Pss MiB |",
+              "|---|---|---|---|---|"]
+    for engine, works in report["memory_kib"].items():  # type: ignore[attr-defined]
+        for work, mem in works.items():
+            lines.append(f"| {engine} | {work} | {mem['server_kib'] // 1024} | "
+                         f"{mem['processes']} | {mem['tree_pss_kib'] // 1024} |")
     return "\n".join(lines) + "\n"
 
 
