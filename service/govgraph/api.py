@@ -143,6 +143,7 @@ async def run(request: Request, query: NamedQuery) -> Response:
     return Response(answer.body, media_type=answer.media_type, headers={
         "ETag": etag, "Vary": "Accept",
         "X-Govgraph-Rows": str(answer.rows),
+        "X-Govgraph-Cache": "hit" if answer.cached else "miss",
         "X-Govgraph-Truncated": "true" if answer.truncated else "false",
     })
 

@@ -23,8 +23,7 @@ from govgraph.store import Store
 
 
 def create_app(settings: Settings, store: Store) -> FastAPI:
-    executor = ProcessExecutor(store, workers=settings.workers, timeout=settings.timeout,
-                               store_path=settings.store_path)
+    executor = ProcessExecutor.from_settings(settings, store)
 
     @asynccontextmanager
     async def lifespan(served: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +48,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         allow_credentials=False,
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
-        expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows", "X-Govgraph-Warning"],
+        expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows", "X-Govgraph-Warning",
+                        "X-Govgraph-Cache"],
         max_age=86400,
     )
 

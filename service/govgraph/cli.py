@@ -141,7 +141,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
                         store_path=args.store, validate=not args.no_validate,
                         timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri,
-                        endpoint=_endpoint(args), workers=args.workers)
+                        endpoint=_endpoint(args), workers=args.workers,
+                        cache_mb=args.cache_mb)
     if args.watch and (settings.store_path is not None or settings.endpoint):
         return _fail("--watch reloads an in-memory store only; drop --store/--endpoint or --watch")
     store: Store
@@ -258,6 +259,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-rows", type=int, default=10_000, help="result row cap")
     s.add_argument("--workers", type=int, default=Settings().workers,
                    help="queries run at once, each in its own worker process")
+    s.add_argument("--cache-mb", type=int, default=Settings().cache_mb, metavar="MB",
+                   help="memory for answers to repeated identical queries (0: no cache)")
     s.add_argument("--base-iri", default="https://w3id.org/govgraph/",
                    help="public base IRI of the data, mapped to this server")
     s.add_argument("--no-validate", action="store_true", help="do not validate before serving")

@@ -27,6 +27,8 @@ class Settings:
     #: Queries running at once (worker processes); more wait in a short queue. More workers
     #: than cores keeps cheap queries answered while expensive ones run to their time limit.
     workers: int = 4
+    #: Megabytes of answers kept for repeated identical queries (embedded store; 0: none).
+    cache_mb: int = 64
     #: Public base IRI of the data, mapped to this server's address for linked-data pages.
     base_iri: str = BASE
     #: Origins allowed by CORS ("*" allows any, without credentials).

@@ -101,7 +101,9 @@ from typing import Any, TypeAlias
 import pyoxigraph as ox
 
 from govgraph.binding import Term
+from govgraph.config import Settings
 from govgraph.namespaces import PREFIXES
+from govgraph.resultcache import ResultCache
 from govgraph.store import OxigraphStore, QueryResult, Store
 from govgraph.tabular import write_solutions
 
@@ -146,6 +148,8 @@ class QueryResponse:
     body: bytes
     rows: int
     truncated: bool
+    #: Answered from the :class:`~govgraph.resultcache.ResultCache`, not run again.
+    cached: bool = False
 
 
 def execute(store: Store, request: QueryRequest) -> QueryResponse:
@@ -185,11 +189,14 @@ class ProcessExecutor:
     between SIGTERM and SIGKILL; a query running longer than ``demote_after`` seconds is
     demoted to the slow lane, where ``slow`` of them may run (see the module).
     ``store_path`` is the directory of an on-disk store, which workers then open read-only.
+    ``cache_bytes`` > 0 keeps answers of the embedded store for repeated requests
+    (:mod:`govgraph.resultcache`).
     """
 
     def __init__(self, store: Store, *, workers: int = 2, timeout: float = 30.0,
                  queue: int = 64, grace: float = 0.2, demote_after: float = 0.25,
-                 slow: int | None = None, store_path: Path | None = None) -> None:
+                 slow: int | None = None, store_path: Path | None = None,
+                 cache_bytes: int = 0) -> None:
         if workers < 1:
             raise ValueError("an executor needs at least one worker")
         self.timeout = timeout
@@ -202,9 +209,17 @@ class ProcessExecutor:
         self._pool = (_ProcessPool(store, workers, grace, store_path,
                                    demote_after=demote_after, slow=slow)
                       if isinstance(store, OxigraphStore) else None)
+        self.cache = (ResultCache(max_bytes=cache_bytes)
+                      if cache_bytes > 0 and self._pool is not None else None)
         self._threads = ThreadPoolExecutor(
             max_workers=self._capacity if self._pool is not None else workers,
             thread_name_prefix="govgraph-query")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store) -> ProcessExecutor:
+        """The service's executor: the one place the settings become executor options."""
+        return cls(store, workers=settings.workers, timeout=settings.timeout,
+                   store_path=settings.store_path, cache_bytes=settings.cache_mb * 2**20)
 
     @property
     def zygote_pid(self) -> int | None:
@@ -216,6 +231,14 @@ class ProcessExecutor:
         return self._pool.pids() if self._pool is not None else []
 
     async def run(self, request: QueryRequest) -> QueryResponse:
+        if self.cache is not None and (kept := self.cache.get(request)) is not None:
+            return kept
+        response = await self._run(request)
+        if self.cache is not None:
+            self.cache.put(request, response)
+        return response
+
+    async def _run(self, request: QueryRequest) -> QueryResponse:
         with self._lock:
             if self._closed:
                 raise Overloaded("the query service is shutting down")

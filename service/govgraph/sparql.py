@@ -297,6 +297,7 @@ def not_acceptable(kind: str) -> Response:
 def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
     headers = cache_headers(tag)
     headers["X-Govgraph-Rows"] = str(result.rows)
+    headers["X-Govgraph-Cache"] = "hit" if result.cached else "miss"
     if result.truncated:
         unit = "triples" if result.kind == "graph" else "rows"
         headers["X-Govgraph-Truncated"] = "true"
