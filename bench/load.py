@@ -2,8 +2,10 @@
 
     python bench/load.py [--clients 32] [--expensive 2] [--duration 60] [--timeout 5] [--think S]
 
-Starts ``govgraph serve --no-validate`` as a subprocess on 127.0.0.1 (the shipped data, a query
-time limit of ``--timeout`` seconds), then runs four phases, each bounded in time and requests:
+Starts ``govgraph serve --no-validate --cache-mb 0`` as a subprocess on 127.0.0.1 (the shipped
+data, a query time limit of ``--timeout`` seconds; no result cache, so that every cheap request
+really runs in a worker beside the expensive ones), then runs four phases, each bounded in time
+and requests:
 
 1. idle: one client, cheap queries only (``--idle`` seconds);
 2. cheap only: ``--clients`` clients, all cheap (``--duration``/2 s): the same load without
@@ -155,7 +157,8 @@ def start_server(timeout: float) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "govgraph", "serve", "--no-validate", "--port", str(port),
-         "--timeout", str(timeout)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--timeout", str(timeout), "--cache-mb", "0"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

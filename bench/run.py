@@ -5,7 +5,10 @@
 For one N-Triples file (bench/generate.py), on 127.0.0.1 only:
 
 * ``govgraph``: ``govgraph serve --no-validate --data FILE`` (a subprocess, default settings:
-  2 query worker processes, 10 000-row cap), queried through the named-query API and ``/sparql``;
+  4 query worker processes, 10 000-row cap, 64 MB result cache), queried through the named-query
+  API and ``/sparql``; the workloads repeat their parameter sets, so after the first round most
+  answers come from the result cache;
+* ``govgraph-nocache``: the same with ``--cache-mb 0``: every request runs its query;
 * ``pyoxigraph``: the same SPARQL run in this process on a ``pyoxigraph.Store`` (no HTTP), the
   result serialized as SPARQL results JSON, like the server does;
 * ``rdflib-endpoint``: ``rdflib-endpoint serve FILE`` from the separate venv ``bench/.venv``
@@ -299,7 +302,8 @@ def main() -> int:
                         help="skip 4 clients when 1 client's p50 is above this (seconds)")
     parser.add_argument("--load-limit", type=float, default=600.0,
                         help="seconds a server may take to load")
-    parser.add_argument("--engines", default="govgraph,pyoxigraph,rdflib-endpoint")
+    parser.add_argument("--engines",
+                        default="govgraph,govgraph-nocache,pyoxigraph,rdflib-endpoint")
     args = parser.parse_args()
     rnd = random.Random(11)
     works = workloads(args.data, rnd)
@@ -309,11 +313,15 @@ def main() -> int:
     memories: dict[str, dict[str, dict[str, int]]] = {}
     cells: list[Cell] = []
     print(f"{args.data}: {triples} triples", file=sys.stderr)
-    if "govgraph" in engines:
+    for engine, name, extra in (("govgraph", "govgraph serve", []),
+                                ("govgraph-nocache", "govgraph serve --cache-mb 0",
+                                 ["--cache-mb", "0"])):
+        if engine not in engines:
+            continue
         port = free_port()
-        loads["govgraph serve"], found, memories["govgraph serve"] = run_server(
-            "govgraph serve", [sys.executable, "-m", "govgraph", "serve", "--no-validate",
-                               "--data", str(args.data), "--port", str(port)],
+        loads[name], found, memories[name] = run_server(
+            name, [sys.executable, "-m", "govgraph", "serve", "--no-validate",
+                   "--data", str(args.data), "--port", str(port), *extra],
             "/health", port, args.data, works, args, sparql_path="/sparql", named_api=True)
         cells += found
     if "pyoxigraph" in engines:
