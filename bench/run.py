@@ -12,7 +12,7 @@ For one N-Triples file (bench/generate.py), on 127.0.0.1 only:
 * ``pyoxigraph``: the same SPARQL run in this process on a ``pyoxigraph.Store`` (no HTTP), the
   result serialized as SPARQL results JSON, like the server does;
 * ``rdflib-endpoint``: ``rdflib-endpoint serve FILE`` from the separate venv ``bench/.venv``
-  (``pip install rdflib-endpoint``; not a govgraph dependency), queried at ``/sparql``.
+  (``pip install "rdflib-endpoint[cli]"``; not a govgraph dependency), queried at ``/sparql``.
 
 For each engine: load time (start to first answer for the servers), then for each workload at 1
 and 4 concurrent clients: p50/p99 latency and requests/s, each cell bounded by ``--budget``
