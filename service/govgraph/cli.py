@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from govgraph import __version__, export, queries, report, results, sources
+from govgraph import __version__, cache, export, queries, report, results, sources
 from govgraph.config import Settings
 from govgraph.progress import Progress
 from govgraph.sources import InputError
@@ -46,8 +47,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                    if f.path.resolve() not in known])
     wanted = {sources.SourceFile.of(p).path.resolve() for p in args.changed}
     changed = [f for f in files if f.path.resolve() in wanted]
-    rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
-                   progress=Progress("govgraph validate"), engine=args.engine, changed=changed)
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(cache.opened(args.cache, _warn)) if args.cache else None
+        previous = {}
+        if store is not None and changed:
+            also = [f for f in store.changed(files) if f not in changed]
+            if also:
+                _warn(f"also changed since the cache last saw them: "
+                      f"{', '.join(str(f.path) for f in also)}")
+            changed += also
+            previous = {f.path: p for f in changed if (p := store.previous(f)) is not None}
+        rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
+                       progress=Progress("govgraph validate"), engine=args.engine,
+                       changed=changed, previous=previous)
+        if store is not None:
+            store.remember(files)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
     if rep.fallback:
         print(f"govgraph: {len(rep.fallback)} shape(s) use features the fast engine does not "
@@ -55,6 +69,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format != "text":
         print(report.summary(rep), file=sys.stderr)
     return rep.exit_code(strict=args.strict)
+
+
+def _warn(message: str) -> None:
+    print(f"govgraph: {message}", file=sys.stderr)
 
 
 def _unique(files: Sequence[sources.SourceFile]) -> list[sources.SourceFile]:
@@ -233,6 +251,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--changed", nargs="+", default=[], metavar="FILE",
                    help="check only the nodes these files mention and their neighbours, "
                    "against the whole dataset (incremental validation)")
+    v.add_argument("--cache", type=Path, metavar="DIR",
+                   help="keep the version of each file seen here, so that --changed also "
+                   "re-checks what a change removed and notices other changed files")
     v.set_defaults(func=cmd_validate)
 
     q = sub.add_parser("query", help="run a named query from the query library")

@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 import rdflib
@@ -98,12 +98,50 @@ class Check:
     fixed_value: bool = False  # the query's ?value is the result's value even when absent
     #: the members of a shared query (their results come from ``?_s``), else one result per row
     branches: tuple[Branch, ...] = ()
+    root: str = ""  # the top-level shape whose targets are the focus nodes
 
 
 @dataclass
 class Plan:
     checks: list[Check] = field(default_factory=list)
     fallback: list[rdflib.term.Node] = field(default_factory=list)  # top-level shapes
+    targets: dict[str, Targets] = field(default_factory=dict)  # per top-level shape
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What a top-level shape targets (classes with their subclasses)."""
+
+    classes: frozenset[str] = frozenset()
+    nodes: frozenset[str] = frozenset()
+    subjects_of: frozenset[str] = frozenset()
+    objects_of: frozenset[str] = frozenset()
+
+
+def targeted(store: OxigraphStore, targets: dict[str, Targets], nodes: Iterable[str]
+             ) -> dict[str, set[str]]:
+    """Per top-level shape, which of ``nodes`` it targets: by index look-ups, node by node
+    (their types, the predicates of their statements, the links to them that targets name)."""
+    inner = store.inner
+    pointing = {ox.NamedNode(p) for t in targets.values() for p in t.objects_of}
+    found: dict[str, set[str]] = {shape: set() for shape in targets}
+    for node in nodes:
+        iri = ox.NamedNode(node)
+        types, preds = set(), set()
+        for quad in inner.quads_for_pattern(iri, None, None):
+            preds.add(quad.predicate.value)
+            if quad.predicate == _TYPE and isinstance(quad.object, ox.NamedNode):
+                types.add(quad.object.value)
+        into = {p.value for p in pointing
+                if next(iter(inner.quads_for_pattern(None, p, iri)), None) is not None}
+        for shape, t in targets.items():
+            if node in t.nodes or types & t.classes or preds & t.subjects_of or \
+                    into & t.objects_of:
+                found[shape].add(node)
+    return found
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def select(store: OxigraphStore, sparql: str, **substitutions: ox.NamedNode
@@ -141,6 +179,7 @@ class Compiler:
         self._subclasses: dict[str, list[str]] = {}
         self._counter = 0
         self._ill_typed: dict[str, set[str]] | None = None
+        self.targets: dict[str, Targets] = {}
 
     # ------------------------------------------------------------ data-dependent helpers
 
@@ -165,7 +204,7 @@ class Compiler:
     # ------------------------------------------------------------ shapes
 
     def plan(self, roots: Collection[Node] | None = None) -> Plan:
-        plan = Plan()
+        plan = Plan(targets=self.targets)
         for shape in roots if roots is not None else top_level_shapes(self.g):
             if self.g.value(shape, SH.deactivated) == rdflib.Literal(True):
                 continue
@@ -182,18 +221,25 @@ class Compiler:
             types, t = self.subclasses(cls), self.var("t")
             parts.append(f"?this a <{types[0]}> ." if len(types) == 1 else
                          f"VALUES {t} {{ {' '.join(f'<{c}>' for c in types)} }} ?this a {t} .")
-        for node in self.g.objects(shape, SH.targetNode):
-            parts.append(f"BIND({sparql_term(node)} AS ?this)")
+        for node in self.g.objects(shape, SH.targetNode):  # VALUES: ?this may be bound already
+            parts.append(f"VALUES ?this {{ {sparql_term(node)} }}")
         for pred in self.g.objects(shape, SH.targetSubjectsOf):
             parts.append(f"?this {sparql_term(pred)} ?_o .")
         for pred in self.g.objects(shape, SH.targetObjectsOf):
             parts.append(f"?_s {sparql_term(pred)} ?this .")
+        self.targets[str(shape)] = Targets(
+            frozenset(c for cls in [*self.g.objects(shape, SH.targetClass), *(
+                [shape] if (shape, RDF.type, RDFS.Class) in self.g else [])]
+                for c in self.subclasses(cls)),
+            frozenset(str(n) for n in self.g.objects(shape, SH.targetNode)),
+            frozenset(str(p) for p in self.g.objects(shape, SH.targetSubjectsOf)),
+            frozenset(str(p) for p in self.g.objects(shape, SH.targetObjectsOf)))
         if not parts:
             return ""
         # a sub-query: oxigraph plans the constraint's patterns after it (inlined, its join
         # order can go quadratic)
         union = " UNION ".join(f"{{ {p} }}" for p in parts) if len(parts) > 1 else parts[0]
-        return f"{{ SELECT DISTINCT ?this WHERE {{ #FOCUS\n {union} }} }}"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {_FOCUS} {union} {_TARGETS} }} }}"
 
     def shape_checks(self, shape: Node) -> list[Check]:
         """A top-level shape's checks: per member (the shape, its property shapes) one query for
@@ -213,7 +259,7 @@ class Compiler:
             if oks:
                 binds = " ".join(f"BIND(COALESCE(!({ok}), false) AS ?{var})"
                                  for (var, _), ok in zip(branch.flags, oks, strict=True))
-                flagged.append((branch, f"{values} BIND({k} AS ?_s) {binds}"))
+                flagged.append((branch, f"{_join(values)} BIND({k} AS ?_s) {binds}"))
             if branch.min_count or branch.max_count is not None:
                 counted.append((branch, values))
         for b, part in flagged:  # one query per path: oxigraph joins a union of paths slowly
@@ -229,7 +275,7 @@ class Compiler:
                 f"SELECT ?this ?_s ({n} AS ?_n) WHERE {{ {focus} BIND({b.index} AS ?_s) "
                 f"OPTIONAL {{ {values} }} }} GROUP BY ?this ?_s HAVING ({n} < {b.min_count}"
                 f"{most})", str(shape), "", "", None, branches=(b,)))
-        return checks
+        return [replace(c, root=str(shape)) for c in checks]
 
     def branch(self, shape: Node, k: int, focus: str) -> tuple[Branch, str, list[str],
                                                                  list[Check]]:
@@ -260,7 +306,7 @@ class Compiler:
             if pred == SH.uniqueLang and obj == rdflib.Literal(True):
                 others.append(Check(
                     f"SELECT DISTINCT ?this (LCASE(LANG(?value)) AS ?_lang) WHERE {{ {focus} "
-                    f"{values} ?this <{path}> ?_other . FILTER(isLiteral(?value) && "
+                    f"{_join(f'{values} ?this <{path}> ?_other .')} FILTER(isLiteral(?value) && "
                     f"LANG(?value) != '' && !sameTerm(?value, ?_other) && "
                     f"LCASE(LANG(?value)) = LCASE(LANG(?_other))) }}",
                     str(shape), SHC + "UniqueLangConstraintComponent", severity, path))
@@ -292,7 +338,7 @@ class Compiler:
         prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.declared(constraint))
         out = "?value" if "value" in projected else ""
         out += " ?path" if "path" in projected and path is None else ""
-        sparql = f"{prefixes}SELECT DISTINCT ?this {out} WHERE {{ {focus} {body} }}"
+        sparql = f"{prefixes}SELECT DISTINCT ?this {out} WHERE {{ {focus} {_join(body)} }}"
         return Check(sparql, str(shape), SHC + "SPARQLConstraintComponent", severity,
                      path, constraint=str(constraint), fixed_value=path is None
                      and "value" not in projected)
@@ -395,12 +441,29 @@ def top_level_shapes(g: rdflib.Graph) -> list[Node]:
     return sorted(shapes, key=str)
 
 
+#: Comment lines (no-ops in a query over all focus nodes) that :func:`restrict` replaces: around
+#: the targets of the focus sub-query, and around the patterns joined to the focus nodes.
+_FOCUS, _TARGETS, _JOIN, _JOINED = "#FOCUS\n", "#TARGETS\n", "#JOIN\n", "#JOINED\n"
+
+
+def _join(pattern: str) -> str:
+    return f"{_JOIN} {pattern} {_JOINED}"
+
+
 def restrict(sparql: str, focus: Collection[str] | None) -> str:
-    """The query limited to the focus nodes ``focus`` (None: all)."""
+    """The query limited to the focus nodes ``focus`` (None: all).
+
+    Written so that oxigraph starts from the focus nodes and looks up their statements by
+    index: the nodes in a sub-query of their own, their targets tested with ``FILTER EXISTS``,
+    the patterns joined to them with ``LATERAL`` (oxigraph's for-each join: the patterns are
+    evaluated with ``?this`` bound). A ``VALUES`` block next to the patterns is joined row by
+    row against all their matches (quadratic), and a plain join scans every instance."""
     if focus is None:
         return sparql
     values = " ".join(f"<{f}>" for f in sorted(focus)) or "<urn:govgraph:none>"
-    return sparql.replace("#FOCUS\n", f"VALUES ?this {{ {values} }}\n")
+    nodes = f"{{ SELECT ?this WHERE {{ VALUES ?this {{ {values} }} }} }} FILTER EXISTS {{\n"
+    return (sparql.replace(_FOCUS, nodes).replace(_TARGETS, "}\n")
+            .replace(_JOIN, "LATERAL {\n").replace(_JOINED, "}\n"))
 
 
 def run_check(store: OxigraphStore, check: Check, focus: Collection[str] | None = None
@@ -435,9 +498,17 @@ def run_check(store: OxigraphStore, check: Check, focus: Collection[str] | None 
 
 
 def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) -> list[Hit]:
-    """Run the plan's checks, in parallel (the store answers queries on every core)."""
+    """Run the plan's checks, in parallel (the store answers queries on every core).
+
+    With ``focus``, each shape's checks run on the focus nodes it targets (found by index
+    look-ups), and not at all when it targets none of them."""
+    checks: list[tuple[Check, Collection[str] | None]] = [(c, focus) for c in plan.checks]
+    if focus is not None:
+        mine = targeted(store, plan.targets, focus)
+        checks = [(c, mine.get(c.root, focus)) for c in plan.checks]
+        checks = [(c, nodes) for c, nodes in checks if nodes]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        batches = pool.map(lambda c: run_check(store, c, focus), plan.checks)
+        batches = pool.map(lambda cn: run_check(store, cn[0], cn[1]), checks)
         return [hit for batch in batches for hit in batch]
 
 

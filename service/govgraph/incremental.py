@@ -1,16 +1,20 @@
 """Incremental validation: which nodes to check when some files changed.
 
 The focus nodes of a change are the subjects of the changed files and the nodes that point at
-one of them. They are checked, with the same engine, on their neighbourhood: the statements of
-every node at most two links away (a value's type, a quote's source, the representation behind a
-shortcut, the seat of a coordinator), which is everything govgraph's shapes read about a focus
-node; results on other nodes are dropped. A statement removed from a changed file is not seen:
-a node only it mentioned is not re-checked (run a full validation before a release).
+one of them. pyshacl checks them on their neighbourhood: the statements of every node at most
+two links away (a value's type, a quote's source, the representation behind a shortcut, the seat
+of a coordinator), which is everything govgraph's shapes read about a focus node; the fast engine
+checks them on the whole dataset (:func:`govgraph.fastshacl.run` with ``focus``); results on
+other nodes are dropped. With the earlier version of a changed file (kept by
+:mod:`govgraph.cache`), the subjects and objects of the statements removed from it are focus
+nodes too; without it a node only a removed statement mentioned is not re-checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TypeAlias
 
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
@@ -19,19 +23,31 @@ from govgraph.fastshacl import term
 from govgraph.sources import InputError, SourceFile, syntax_error
 from govgraph.store import OxigraphStore
 
+Statement: TypeAlias = tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode,
+                             ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
-def mentioned(source: SourceFile) -> set[str]:
-    """The IRIs a file states something about (its subjects)."""
-    subjects: set[str] = set()
+
+def statements(source: SourceFile, path: Path | None = None) -> set[Statement]:
+    """The statements of a file (or of ``path``, an earlier version of it)."""
     try:
-        for quad in ox.parse(path=str(source.path), format=source.format):
-            if isinstance(quad.subject, ox.NamedNode):
-                subjects.add(quad.subject.value)
+        return {(q.subject, q.predicate, q.object) for q in
+                ox.parse(path=str(path or source.path), format=source.format)}
     except SyntaxError as exc:
         raise syntax_error(source, exc) from exc
     except OSError as exc:
         raise InputError(source.path, f"cannot read the file: {exc.strerror}") from exc
-    return subjects
+
+
+def mentioned(source: SourceFile) -> set[str]:
+    """The IRIs a file states something about (its subjects)."""
+    return {s.value for s, _p, _o in statements(source) if isinstance(s, ox.NamedNode)}
+
+
+def removed(source: SourceFile, previous: Path) -> set[str]:
+    """The IRIs that lost a statement between ``previous`` and the file now: the subjects and
+    the objects of the statements no longer there."""
+    gone = statements(source, previous) - statements(source)
+    return {t.value for s, _p, o in gone for t in (s, o) if isinstance(t, ox.NamedNode)}
 
 
 #: A node with more incoming links than this (a source document, a vocabulary concept) is not
@@ -71,12 +87,17 @@ def neighbourhood(store: OxigraphStore, focus: Collection[str]) -> OxigraphStore
     return OxigraphStore(small, store.version)
 
 
-def focus_nodes(store: OxigraphStore, changed: Sequence[SourceFile]) -> set[str]:
-    """The nodes to re-check after ``changed`` changed: the subjects of the changed files and
-    the nodes that point at them (their checks read the subjects' types)."""
+def focus_nodes(store: OxigraphStore, changed: Sequence[SourceFile],
+                previous: Mapping[Path, Path] | None = None) -> set[str]:
+    """The nodes to re-check after ``changed`` changed: the subjects of the changed files, with
+    ``previous`` (an earlier version per changed file) the subjects and objects of the
+    statements removed from them, and the nodes that point at any of those (their checks read
+    the changed nodes' types)."""
     subjects: set[str] = set()
     for source in changed:
         subjects |= mentioned(source)
+        if previous and source.path in previous:
+            subjects |= removed(source, previous[source.path])
     focus = set(subjects)
     for subject in subjects:
         focus.update(str(term(q.subject)) for q in _incoming(store.inner, ox.NamedNode(subject))

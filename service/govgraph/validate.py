@@ -9,14 +9,14 @@ Engines (``engine=``): ``pyshacl``; ``fast`` (:mod:`govgraph.fastshacl`, shapes 
 on the embedded store; shapes it cannot compile run through pyshacl on their focus nodes'
 neighbourhood); ``auto``: ``fast`` from :data:`AUTO_THRESHOLD` quads on, else ``pyshacl``.
 With ``changed`` files only the results on the focus nodes of the change are reported
-(:mod:`govgraph.incremental`): pyshacl checks just their neighbourhood, the fast engine, whose
-queries cost less than cutting out a neighbourhood, checks everything and keeps those results.
+(:mod:`govgraph.incremental`): pyshacl checks just their neighbourhood, the fast engine runs its
+queries on the whole dataset restricted to those nodes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,11 +204,13 @@ def validate(
     sources: Sequence[SourceFile], *, extra_shapes: Sequence[Path] = (), lang: str = "en",
     progress: Progress | None = None, engine: str = "auto",
     changed: Sequence[SourceFile] = (), store: OxigraphStore | None = None,
+    previous: Mapping[Path, Path] | None = None,
 ) -> Report:
     """Validate the files and return the report; raise :class:`InputError` on unreadable input.
 
     ``store``: the files already loaded (as :func:`govgraph.store.load_store` loads them), so
-    that a caller that serves them does not parse them twice.
+    that a caller that serves them does not parse them twice. ``previous``: per changed file,
+    its earlier version (:mod:`govgraph.cache`), whose removed statements are checked too.
     """
     progress = progress or Progress("validate", enabled=False)
     if store is None:
@@ -216,10 +218,12 @@ def validate(
     shapes = shapes_graph(extra_shapes)
     used = choose(engine, len(store))
     progress.step(f"{len(store)} triples loaded; checking shapes ({used})")
-    if changed:  # pyshacl checks the neighbourhood; the fast engine is quicker on everything
-        focus = incremental.focus_nodes(store, changed)
-        scope = incremental.neighbourhood(store, focus) if used == "pyshacl" else store
-        hits, fallback = check(scope, shapes, used)
+    if changed:  # pyshacl checks the neighbourhood; the fast engine only the focus nodes
+        focus = incremental.focus_nodes(store, changed, previous)
+        if used == "pyshacl":
+            hits, fallback = check(incremental.neighbourhood(store, focus), shapes, used)
+        else:
+            hits, fallback = check(store, shapes, used, focus)
         hits = [h for h in hits if h.focus in focus]
     else:
         focus = None
