@@ -80,7 +80,7 @@ class Generator:
         yield t(s, RDF + "type", f"<{GG}Body>")
         yield t(s, ORG + "classification", iri(f"concept/body-kind/{kind}"))
         yield t(s, SKOS + "prefLabel", lit(label))
-        yield t(s, RDFS + "label", lit(label))
+        yield t(s, RDFS + "label", lit(label, "en"))  # the Italian name, as used in English
         self.bodies.append(s)
         self.bodies_by_region.setdefault(region, []).append(s)
 
@@ -159,10 +159,13 @@ class Generator:
             yield t(f, RDF + "type", f"<{GG}Forum>")
             yield t(f, ORG + "classification", iri(f"concept/forum-kind/{kind}"))
             yield t(f, SKOS + "prefLabel", lit(f"{kind} {slug}"))
-            yield t(f, RDFS + "label", lit(f"{kind} {slug}"))
+            yield t(f, RDFS + "label", lit(f"{kind} {slug}", "en"))
             yield t(f, GG + "mentionedIn", source)
             if parent:
                 yield t(f, GG + "partOfForum", iri(parent))
+            # the sentence of the source that names the forum's members and mandate
+            forum_quote, forum_quote_triples = quote()
+            yield from forum_quote_triples
             # plain memberships of bodies
             for b in self.rnd.sample(local, min(len(local), self.rnd.randint(2, 6))):
                 m = iri(f"membership/{slug.split('/')[1]}-{b.rsplit('/', 1)[1][:-1]}")
@@ -171,6 +174,7 @@ class Generator:
                 yield t(m, ORG + "organization", f)
                 yield t(m, ORG + "role", iri("concept/role/member"))
                 yield t(m, PROV + "wasDerivedFrom", source)
+                yield t(m, GG + "evidence", forum_quote)
             # named seats
             for seat in range(self.rnd.randint(3, 9)):
                 agent, person_triples = self.person()
@@ -186,13 +190,14 @@ class Generator:
                     yield t(agent, PROV + "actedOnBehalfOf", principal)
                 if self.rnd.random() < 0.8:
                     start = self.date()
+                    start_year = int(start[1:5])
                     yield t(r, GG + "startDate", start)
                     interval = iri(f"interval/{slug.split('/')[1]}-{seat}")
                     yield t(r, ORG + "memberDuring", interval)
                     yield t(interval, RDF + "type", f"<{TIME}Interval>")
-                    if self.rnd.random() < 0.3:
-                        yield t(r, GG + "endDate", typed(str(self.rnd.randint(2020, 2026)),
-                                                         "gYear"))
+                    if self.rnd.random() < 0.3:  # not before the start
+                        end_year = self.rnd.randint(max(2020, start_year), 2026)
+                        yield t(r, GG + "endDate", typed(str(end_year), "gYear"))
                 yield t(r, PROV + "wasDerivedFrom", source)
                 q, quote_triples = quote()
                 yield from quote_triples
@@ -204,6 +209,7 @@ class Generator:
                     yield t(c, GG + "coordinatedForum", f)
                     yield t(c, GG + "seat", r)
                     yield t(c, PROV + "wasDerivedFrom", source)
+                    yield t(c, GG + "evidence", q)
             if self.rnd.random() < 0.3:
                 md = iri(f"mandate/{slug.split('/')[1]}")
                 yield t(md, RDF + "type", f"<{GG}Mandate>")
@@ -212,12 +218,13 @@ class Generator:
                 yield t(md, GG + "dueDate", self.date())
                 yield t(md, GG + "status", iri("concept/mandate-status/assigned"))
                 yield t(md, PROV + "wasDerivedFrom", source)
+                yield t(md, GG + "evidence", forum_quote)
 
 
 def estimate(scale: int) -> int:
-    """About how many triples a scale gives: ~700 per conference (its parts, seats, persons,
+    """About how many triples a scale gives: ~775 per conference (its parts, seats, persons,
     quotes) plus the territory."""
-    return 700 * scale + 5 * max(40, min(7900, scale * 8)) + 4 * min(250, max(20, scale)) + 600
+    return 775 * scale + 5 * max(40, min(7900, scale * 8)) + 4 * min(250, max(20, scale)) + 600
 
 
 def main() -> int:
