@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from govgraph import queries, sources
-from govgraph.namespaces import GG
+from govgraph.namespaces import GG, PREFIXES
 from govgraph.namespaces import GGID as ID
 from govgraph.queries import QueryError
 from govgraph.store import load_store
@@ -417,6 +417,13 @@ def test_forum_tree_all_and_ctssm(store):
     assert {r["forum"] for r in rows} == {CTSSM, GRUPPO}
 
 
+def test_forum_tree_root_label_only_with_root(store):
+    assert not any("rootLabel" in r or "root" in r for r in run(store, "forum-tree"))
+    rows = run(store, "forum-tree", root="forum/tavolo-competitivita-cremona")
+    assert len(rows) == 7
+    assert {(r["root"], r["rootLabel"]) for r in rows} == {(TAVOLO, "Tavolo della Competitività")}
+
+
 # === statement-sources ======================================================================
 
 def test_statement_sources_valenti(store):
@@ -469,3 +476,19 @@ def test_timeline_types_and_forum(store):
     cr = run(store, "timeline", forum=TAVOLO)
     assert cr and all("cremona" in r["event"] or "lombardia" in r["event"] for r in cr)
     assert {r.get("date") for r in cr} >= {"2017-09", "2018-07"}
+
+
+def test_timeline_classes_named_or_declared():
+    """The named event classes count without the ontology; a declared subclass counts too."""
+    data_only = [f for f in sources.shipped() if "ontology" not in f.path.parts]
+    with_ontology = load_store(sources.shipped())
+    without = load_store(data_only)
+    assert len(without) < len(with_ontology)
+    assert run(without, "timeline") == run(with_ontology, "timeline")
+    meeting, event = ox.NamedNode("http://example.org/ns#Meeting"), ox.NamedNode(ID + "event/x")
+    with_ontology.inner.extend([
+        ox.Quad(meeting, ox.NamedNode(PREFIXES["rdfs"] + "subClassOf"),
+                ox.NamedNode(GG + "Session")),
+        ox.Quad(event, ox.NamedNode(PREFIXES["rdf"] + "type"), meeting)])
+    row = next(r for r in run(with_ontology, "timeline") if r["event"] == event.value)
+    assert row["types"] == "Meeting" and row["type"] == meeting.value
