@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from govgraph.executor import QueryRequest, QueryResponse
+from govgraph.jobs import QueryRequest, QueryResponse
 
 
 def key(request: QueryRequest) -> Hashable:
