@@ -229,6 +229,28 @@ def test_slow_lane_is_bounded(make_executor: MakeExecutor) -> None:
     assert asyncio.run(executor.run(request(CHEAP))).rows == 50
 
 
+#: Every quad against every quad (~4.7 million rows counted): well over 50 ms, then an answer.
+BUSY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?t ?q ?c }"
+
+
+def test_worker_that_grew_is_replaced_after_its_answer(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=10, recycle_mib=1, demote_after=30)
+    (first,) = executor.worker_pids()
+    assert asyncio.run(executor.run(request(CHEAP))).rows == 50  # quick: no memory check
+    assert executor.worker_pids() == [first]
+    assert asyncio.run(executor.run(request(BUSY))).rows == 1  # answered in full
+    (second,) = executor.worker_pids()
+    assert second != first and not alive(first)  # then retired: > 1 MiB of its own
+    assert asyncio.run(executor.run(request(CHEAP))).rows == 50
+
+
+def test_worker_within_its_memory_is_kept(make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=10, demote_after=30)  # 64 MiB, the default
+    (first,) = executor.worker_pids()
+    assert asyncio.run(executor.run(request(BUSY))).rows == 1
+    assert executor.worker_pids() == [first]
+
+
 def test_full_queue_is_overloaded(make_executor: MakeExecutor) -> None:
     executor = make_executor(workers=1, timeout=1.5, queue=0, slow=0)
 

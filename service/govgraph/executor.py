@@ -65,13 +65,14 @@ class ProcessExecutor:
     demoted to the slow lane, where ``slow`` of them may run (see the module).
     ``store_path`` is the directory of an on-disk store, which workers then open read-only.
     ``cache_bytes`` > 0 keeps answers of the embedded store for repeated requests
-    (:mod:`govgraph.resultcache`).
+    (:mod:`govgraph.resultcache`). A worker left holding more than ``recycle_mib`` MiB of its
+    own memory after a query is replaced by a fresh fork (:func:`govgraph.pool._private_kib`).
     """
 
     def __init__(self, store: Store, *, workers: int = 2, timeout: float = 30.0,
                  queue: int = 64, grace: float = 0.2, demote_after: float = 0.25,
                  slow: int | None = None, store_path: Path | None = None,
-                 cache_bytes: int = 0) -> None:
+                 cache_bytes: int = 0, recycle_mib: int = 64) -> None:
         if workers < 1:
             raise ValueError("an executor needs at least one worker")
         self.timeout = timeout
@@ -81,8 +82,8 @@ class ProcessExecutor:
         self._admitted = 0
         self._lock = threading.Lock()
         self._closed = False
-        self._pool = (ProcessPool(store, workers, grace, store_path,
-                                   demote_after=demote_after, slow=slow)
+        self._pool = (ProcessPool(store, workers, grace, store_path, demote_after=demote_after,
+                                  slow=slow, recycle_mib=recycle_mib)
                       if isinstance(store, OxigraphStore) else None)
         self.cache = (ResultCache(max_bytes=cache_bytes)
                       if cache_bytes > 0 and self._pool is not None else None)
