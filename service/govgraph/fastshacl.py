@@ -18,10 +18,8 @@ those shapes on their focus nodes' neighbourhood, so nothing is skipped silently
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
@@ -29,6 +27,7 @@ import rdflib
 from rdflib.collection import Collection as RdfList
 from rdflib.namespace import RDF, RDFS, SH
 
+from govgraph.parallel import map_forked
 from govgraph.sparqltext import not_exists_rewrite
 from govgraph.store import OxigraphStore
 
@@ -498,7 +497,7 @@ def run_check(store: OxigraphStore, check: Check, focus: Collection[str] | None 
 
 
 def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) -> list[Hit]:
-    """Run the plan's checks, in parallel (the store answers queries on every core).
+    """Run the plan's checks, on every core (:func:`govgraph.parallel.map_forked`).
 
     With ``focus``, each shape's checks run on the focus nodes it targets (found by index
     look-ups), and not at all when it targets none of them."""
@@ -507,9 +506,8 @@ def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) 
         mine = targeted(store, plan.targets, focus)
         checks = [(c, mine.get(c.root, focus)) for c in plan.checks]
         checks = [(c, nodes) for c, nodes in checks if nodes]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        batches = pool.map(lambda cn: run_check(store, cn[0], cn[1]), checks)
-        return [hit for batch in batches for hit in batch]
+    batches = map_forked(lambda cn: run_check(store, cn[0], cn[1]), checks)
+    return [hit for batch in batches for hit in batch]
 
 
 def compile_shapes(shapes: rdflib.Graph, store: OxigraphStore) -> Plan:
