@@ -177,6 +177,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             sys.stderr.write(exc.details)
             _fail(str(exc))
             return exc.exit_code
+    cache = f"result cache {settings.cache_mb} MB" if settings.cache_mb else "no result cache"
+    print(f"govgraph: {settings.workers} query workers, {settings.timeout:g} s time limit, "
+          f"{settings.max_rows} rows at most, {cache}", file=sys.stderr)
     print(f"govgraph: SPARQL endpoint at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)
     app = create_app(settings, store)
