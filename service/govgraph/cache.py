@@ -48,6 +48,13 @@ class Cache:
         self._lock = lock
         self.index: dict[str, str] = self._read_index()
         self._bad: set[str] = set()  # copies found corrupt, written again by remember()
+        self._digests: dict[Path, str] = {}  # the data files' digests, read once per run
+
+    def _digest(self, source: SourceFile) -> str:
+        path = source.path.resolve()
+        if path not in self._digests:
+            self._digests[path] = digest(path)
+        return self._digests[path]
 
     def _read_index(self) -> dict[str, str]:
         path = self.root / "index.json"
@@ -67,7 +74,7 @@ class Cache:
         out = []
         for source in sources:
             known = self.index.get(str(source.path.resolve()))
-            if known is not None and known != digest(source.path):
+            if known is not None and known != self._digest(source):
                 out.append(source)
         return out
 
@@ -95,11 +102,13 @@ class Cache:
         files = self.root / "files"
         files.mkdir(parents=True, exist_ok=True)
         for source in sources:
-            data = source.path.read_bytes()
-            known = hashlib.sha256(data).hexdigest()
+            known = self._digest(source)
             target = files / known
-            if known in self._bad or not target.exists() or target.stat().st_size != len(data):
-                _write(target, data)
+            if known in self._bad or not target.exists() \
+                    or target.stat().st_size != source.path.stat().st_size:
+                data = source.path.read_bytes()
+                known = hashlib.sha256(data).hexdigest()  # the copy is named by what it holds
+                _write(files / known, data)
             self.index[str(source.path.resolve())] = known
         _write(self.root / "index.json",
                json.dumps({"version": VERSION, "files": self.index}, indent=1).encode())

@@ -38,16 +38,16 @@ def statements(source: SourceFile, path: Path | None = None) -> set[Statement]:
         raise InputError(source.path, f"cannot read the file: {exc.strerror}") from exc
 
 
-def mentioned(source: SourceFile) -> set[str]:
-    """The IRIs a file states something about (its subjects)."""
-    return {s.value for s, _p, _o in statements(source) if isinstance(s, ox.NamedNode)}
-
-
-def removed(source: SourceFile, previous: Path) -> set[str]:
-    """The IRIs that lost a statement between ``previous`` and the file now: the subjects and
-    the objects of the statements no longer there."""
-    gone = statements(source, previous) - statements(source)
-    return {t.value for s, _p, o in gone for t in (s, o) if isinstance(t, ox.NamedNode)}
+def changed_nodes(source: SourceFile, previous: Path | None) -> set[str]:
+    """The IRIs a file states something about (its subjects) and, given its earlier version
+    ``previous``, those that lost a statement (subjects and objects of the statements no longer
+    there). The file is parsed once."""
+    now = statements(source)
+    nodes = {s.value for s, _p, _o in now if isinstance(s, ox.NamedNode)}
+    if previous is not None:
+        gone = statements(source, previous) - now
+        nodes |= {t.value for s, _p, o in gone for t in (s, o) if isinstance(t, ox.NamedNode)}
+    return nodes
 
 
 #: A node with more incoming links than this (a source document, a vocabulary concept) is not
@@ -95,9 +95,7 @@ def focus_nodes(store: OxigraphStore, changed: Sequence[SourceFile],
     the changed nodes' types)."""
     subjects: set[str] = set()
     for source in changed:
-        subjects |= mentioned(source)
-        if previous and source.path in previous:
-            subjects |= removed(source, previous[source.path])
+        subjects |= changed_nodes(source, (previous or {}).get(source.path))
     focus = set(subjects)
     for subject in subjects:
         focus.update(str(term(q.subject)) for q in _incoming(store.inner, ox.NamedNode(subject))
