@@ -29,13 +29,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from govgraph import conneg, queries, results
 from govgraph.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
 from govgraph.queries import NamedQuery, Param, QueryError
 from govgraph.remote import RemoteError, RemoteTimeout, standalone
-from govgraph.store import OxigraphStore
+from govgraph.store import version_of
 
 #: Query parameter that picks the result format instead of ``Accept``.
 FORMAT = "format"
@@ -128,9 +127,7 @@ async def run(request: Request, query: NamedQuery) -> Response:
         return param_error(exc)
     settings = request.app.state.settings
     try:
-        store = request.app.state.store
-        version = (store.version if isinstance(store, OxigraphStore)
-                   else await run_in_threadpool(lambda: store.version))  # remote: I/O
+        version = await version_of(request.app.state.store)
         etag = _etag(request, version, query, tabular, graph)
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})

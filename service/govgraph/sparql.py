@@ -64,7 +64,7 @@ from govgraph.executor import (
 )
 from govgraph.guard import shape, uses_service
 from govgraph.remote import RemoteError, RemoteTimeout
-from govgraph.store import Store
+from govgraph.store import Store, version_of
 
 #: SELECT/ASK result formats in the server's order of preference (the first is the default).
 TABULAR: dict[str, ox.QueryResultsFormat] = {
@@ -331,10 +331,11 @@ def router() -> APIRouter:
             page.headers["Vary"] = "Accept, Accept-Language"
             return page
         endpoint = endpoint_iri(request)
-        tag = etag(store.version, endpoint, media_type)
+        version = await version_of(store)
+        tag = etag(version, endpoint, media_type)
         if fresh(request, tag):
             return Response(status_code=304, headers=cache_headers(tag))
-        key = (store.version, endpoint, media_type)
+        key = (version, endpoint, media_type)
         if key not in descriptions:
             descriptions[key] = await run_in_threadpool(
                 description.serialize, endpoint, store, fmt)
@@ -399,7 +400,7 @@ def router() -> APIRouter:
             return not_acceptable("tabular")
         if found.form in ("construct", "describe") and graph is None:
             return not_acceptable("graph")
-        tag = etag(store.version, query, dataset, tabular, graph, settings.max_rows)
+        tag = etag(await version_of(store), query, dataset, tabular, graph, settings.max_rows)
         if fresh(request, tag):
             return Response(status_code=304, headers=cache_headers(tag))
         job = QueryRequest(

@@ -7,6 +7,7 @@ nothing: a store is filled completely before anyone gets it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -123,3 +124,11 @@ def load_store(
             progress(source, len(data))
     inner.optimize() if path is not None else None
     return OxigraphStore(inner, digest.hexdigest()[:16])
+
+
+async def version_of(store: Store) -> str:
+    """The dataset version; read in a thread when that may mean I/O (a remote store), so that
+    the event loop never waits on the network."""
+    if isinstance(store, OxigraphStore):
+        return store.version
+    return await asyncio.to_thread(lambda: store.version)
