@@ -28,7 +28,7 @@ from rdflib.collection import Collection as RdfList
 from rdflib.namespace import RDF, RDFS, SH
 
 from govgraph.parallel import map_forked
-from govgraph.sparqltext import not_exists_rewrite
+from govgraph.sparqltext import EACH, EACHED, PROBE, PROBED, not_exists_rewrite
 from govgraph.store import OxigraphStore
 
 Node = rdflib.term.Node
@@ -303,9 +303,13 @@ class Compiler:
         others = []
         for pred, obj in constraints:
             if pred == SH.uniqueLang and obj == rdflib.Literal(True):
+                # each side distinct first: a label repeated in many graphs (a concept every
+                # case file names) would multiply the pairs (1 s for 12 concepts at 10^6)
+                each = f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}"
+                other = f"SELECT DISTINCT ?this (?value AS ?_other) WHERE {{ {values} }}"
                 others.append(Check(
                     f"SELECT DISTINCT ?this (LCASE(LANG(?value)) AS ?_lang) WHERE {{ {focus} "
-                    f"{_join(f'{values} ?this <{path}> ?_other .')} FILTER(isLiteral(?value) && "
+                    f"{_join(f'{{ {each} }} {{ {other} }}')} FILTER(isLiteral(?value) && "
                     f"LANG(?value) != '' && !sameTerm(?value, ?_other) && "
                     f"LCASE(LANG(?value)) = LCASE(LANG(?_other))) }}",
                     str(shape), SHC + "UniqueLangConstraintComponent", severity, path))
@@ -462,7 +466,9 @@ def restrict(sparql: str, focus: Collection[str] | None) -> str:
     values = " ".join(f"<{f}>" for f in sorted(focus)) or "<urn:govgraph:none>"
     nodes = f"{{ SELECT ?this WHERE {{ VALUES ?this {{ {values} }} }} }} FILTER EXISTS {{\n"
     return (sparql.replace(_FOCUS, nodes).replace(_TARGETS, "}\n")
-            .replace(_JOIN, "LATERAL {\n").replace(_JOINED, "}\n"))
+            .replace(_JOIN, "LATERAL {\n").replace(_JOINED, "}\n")
+            .replace(EACH, "LATERAL {\n").replace(EACHED, "}\n")
+            .replace(PROBE, "SELECT * WHERE {\n").replace(PROBED, "} LIMIT 1\n"))
 
 
 def run_check(store: OxigraphStore, check: Check, focus: Collection[str] | None = None

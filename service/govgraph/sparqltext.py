@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+#: Comment lines around each left join the rewrite makes, a no-op as they stand; for a few focus
+#: nodes :func:`govgraph.fastshacl.restrict` turns them into a look-up per row (``LATERAL``, a
+#: sub-query with ``LIMIT 1``), where oxigraph would otherwise evaluate the joined pattern for
+#: every node of the data (2.4 s for 3 people with 1 228 seats each, at 10^6 triples).
+EACH, EACHED, PROBE, PROBED = "#EACH\n", "#EACHED\n", "#PROBE\n", "#PROBED\n"
 _VAR = re.compile(r"[?$](\w+)")
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.I)
 _COMPLEX = re.compile(r"\b(OPTIONAL|UNION|BIND|VALUES|EXISTS|GRAPH|SERVICE|SELECT|MINUS)\b", re.I)
@@ -46,5 +51,6 @@ def not_exists_rewrite(body: str) -> str:
     rest = out + body[at:]
     if not moved or re.search(r"\bOPTIONAL\b", rest, re.I):
         return body
-    return rest + "".join(f" OPTIONAL {{ {inner} BIND(true AS ?_absent{i}) }} "
-                          f"FILTER(!BOUND(?_absent{i}))" for i, inner in enumerate(moved))
+    return rest + "".join(f" {EACH} OPTIONAL {{ {PROBE} {inner} BIND(true AS ?_absent{i}) "
+                          f"{PROBED} }} {EACHED} FILTER(!BOUND(?_absent{i}))"
+                          for i, inner in enumerate(moved))
