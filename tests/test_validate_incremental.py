@@ -109,6 +109,10 @@ def test_fast_engine_on_focus_nodes_gives_their_full_results(path: Path) -> None
     part = fastshacl.run(store, plan, focus)
     assert set(part) == {h for h in full if h.focus in focus}
     assert fastshacl.run(store, plan, set()) == []
+    # compiled for the focus nodes (ill-typed literals looked for among their values only)
+    about = fastshacl.about(store, focus)
+    focused = fastshacl.compile_shapes(shapes, store, focus=about)
+    assert set(fastshacl.run(store, focused, about)) == set(part)
 
 
 SEAT = """\

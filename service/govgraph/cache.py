@@ -50,7 +50,8 @@ class Cache:
         self._bad: set[str] = set()  # copies found corrupt, written again by remember()
         self._digests: dict[Path, str] = {}  # the data files' digests, read once per run
 
-    def _digest(self, source: SourceFile) -> str:
+    def digest_of(self, source: SourceFile) -> str:
+        """The SHA-256 of a data file's content (read once per run)."""
         path = source.path.resolve()
         if path not in self._digests:
             self._digests[path] = digest(path)
@@ -74,7 +75,7 @@ class Cache:
         out = []
         for source in sources:
             known = self.index.get(str(source.path.resolve()))
-            if known is not None and known != self._digest(source):
+            if known is not None and known != self.digest_of(source):
                 out.append(source)
         return out
 
@@ -102,22 +103,22 @@ class Cache:
         files = self.root / "files"
         files.mkdir(parents=True, exist_ok=True)
         for source in sources:
-            known = self._digest(source)
+            known = self.digest_of(source)
             target = files / known
             if known in self._bad or not target.exists() \
                     or target.stat().st_size != source.path.stat().st_size:
                 data = source.path.read_bytes()
                 known = hashlib.sha256(data).hexdigest()  # the copy is named by what it holds
-                _write(files / known, data)
+                write_atomic(files / known, data)
             self.index[str(source.path.resolve())] = known
-        _write(self.root / "index.json",
+        write_atomic(self.root / "index.json",
                json.dumps({"version": VERSION, "files": self.index}, indent=1).encode())
 
     def close(self) -> None:
         self._lock.close()
 
 
-def _write(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:

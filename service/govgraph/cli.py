@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from govgraph import __version__, cache, export, queries, report, results, sources
+from govgraph import __version__, cache, cachestore, export, queries, report, results, sources
 from govgraph.config import Settings
 from govgraph.progress import Progress
 from govgraph.sources import InputError
@@ -48,20 +48,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     wanted = {sources.SourceFile.of(p).path.resolve() for p in args.changed}
     changed = [f for f in files if f.path.resolve() in wanted]
     with contextlib.ExitStack() as stack:
-        store = stack.enter_context(cache.opened(args.cache, _warn)) if args.cache else None
-        previous = {}
-        if store is not None and changed:
-            also = [f for f in store.changed(files) if f not in changed]
+        kept = stack.enter_context(cache.opened(args.cache, _warn)) if args.cache else None
+        previous, data = {}, None
+        if kept is not None and changed:
+            also = [f for f in kept.changed(files) if f not in changed]
             if also:
                 _warn(f"also changed since the cache last saw them: "
                       f"{', '.join(str(f.path) for f in also)}")
             changed += also
-            previous = {f.path: p for f in changed if (p := store.previous(f)) is not None}
+            previous = {f.path: p for f in changed if (p := kept.previous(f)) is not None}
+            data = cachestore.synced(kept.root, files, kept.digest_of, say=_warn)
         rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
                        progress=Progress("govgraph validate"), engine=args.engine,
-                       changed=changed, previous=previous)
-        if store is not None:
-            store.remember(files)
+                       changed=changed, previous=previous, store=data)
+        if kept is not None:
+            kept.remember(files)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
     if rep.fallback:
         print(f"govgraph: {len(rep.fallback)} shape(s) use features the fast engine does not "

@@ -19,8 +19,9 @@ those shapes on their focus nodes' neighbourhood, so nothing is skipped silently
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeAlias
 
 import pyoxigraph as ox
 import rdflib
@@ -117,17 +118,29 @@ class Targets:
     objects_of: frozenset[str] = frozenset()
 
 
-def targeted(store: OxigraphStore, targets: dict[str, Targets], nodes: Iterable[str]
+#: Focus nodes with their statements (as subject), read once for targets and values.
+About: TypeAlias = Mapping[str, Sequence[ox.Quad]]
+
+
+def about(store: OxigraphStore, nodes: Collection[str]) -> About:
+    """The statements of each of ``nodes``, by index look-ups (``nodes`` if it has them)."""
+    if isinstance(nodes, Mapping):
+        return nodes
+    return {node: list(store.inner.quads_for_pattern(ox.NamedNode(node), None, None))
+            for node in nodes}
+
+
+def targeted(store: OxigraphStore, targets: dict[str, Targets], nodes: Collection[str]
              ) -> dict[str, set[str]]:
     """Per top-level shape, which of ``nodes`` it targets: by index look-ups, node by node
     (their types, the predicates of their statements, the links to them that targets name)."""
     inner = store.inner
     pointing = {ox.NamedNode(p) for t in targets.values() for p in t.objects_of}
     found: dict[str, set[str]] = {shape: set() for shape in targets}
-    for node in nodes:
+    for node, quads in about(store, nodes).items():
         iri = ox.NamedNode(node)
         types, preds = set(), set()
-        for quad in inner.quads_for_pattern(iri, None, None):
+        for quad in quads:
             preds.add(quad.predicate.value)
             if quad.predicate == _TYPE and isinstance(quad.object, ox.NamedNode):
                 types.add(quad.object.value)
@@ -172,9 +185,11 @@ def sparql_term(node: Node) -> str:
 class Compiler:
     """Compiles a shapes graph against one store (class closures come from the data)."""
 
-    def __init__(self, shapes: rdflib.Graph, store: OxigraphStore) -> None:
+    def __init__(self, shapes: rdflib.Graph, store: OxigraphStore, *,
+                 focus: Collection[str] | None = None) -> None:
         self.g = shapes
         self.store = store
+        self.focus = focus  # the checks will run on these nodes only (None: on all)
         self._subclasses: dict[str, list[str]] = {}
         self._counter = 0
         self._ill_typed: dict[str, set[str]] | None = None
@@ -404,20 +419,28 @@ class Compiler:
         return f"({base} && !({v} IN ({', '.join(bad)})))"
 
     def ill_typed_of(self, dt: Node) -> set[str]:
-        """Literals of datatype ``dt`` in the data that rdflib (so pyshacl) finds ill-typed."""
+        """Literals of datatype ``dt`` in the data that rdflib (so pyshacl) finds ill-typed;
+        with focus nodes, among their values only (the only values their checks test)."""
         if self._ill_typed is None:  # one pass for every datatype the shapes name
             types = {str(t) for t in self.g.objects(None, SH.datatype)} - {str(RDF.langString)}
             self._ill_typed = {t: set() for t in types}
-            listed = ", ".join(f"<{t}>" for t in sorted(types))
-            rows: Iterable[ox.QuerySolution] = select(
-                self.store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) "
-                          f"&& DATATYPE(?o) IN ({listed})) }}") if types else []
-            for row in rows:
-                lit = row["o"]
-                if isinstance(lit, ox.Literal) and rdflib.Literal(
+            for lit in self._literals(types) if types else ():
+                if rdflib.Literal(
                         lit.value, datatype=rdflib.URIRef(lit.datatype.value)).ill_typed:
                     self._ill_typed[lit.datatype.value].add(str(lit))
         return self._ill_typed.get(str(dt), set())
+
+    def _literals(self, types: Collection[str]) -> set[ox.Literal]:
+        """The literals of the data (with focus nodes: their values) typed one of ``types``."""
+        if self.focus is not None:  # by index look-ups: a scan takes 17 s on disk at 10^6
+            values = (q.object for quads in about(self.store, self.focus).values()
+                      for q in quads)
+        else:
+            listed = ", ".join(f"<{t}>" for t in sorted(types))
+            values = (row["o"] for row in select(
+                self.store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) "
+                            f"&& DATATYPE(?o) IN ({listed})) }}"))
+        return {v for v in values if isinstance(v, ox.Literal) and v.datatype.value in types}
 
 
 def _number(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int:
@@ -512,10 +535,12 @@ def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) 
         mine = targeted(store, plan.targets, focus)
         checks = [(c, mine.get(c.root, focus)) for c in plan.checks]
         checks = [(c, nodes) for c, nodes in checks if nodes]
-    batches = map_forked(lambda cn: run_check(store, cn[0], cn[1]), checks)
+    batches = map_forked(lambda cn: run_check(store, cn[0], cn[1]), checks,
+                         processes=1 if store.on_disk else None)
     return [hit for batch in batches for hit in batch]
 
 
-def compile_shapes(shapes: rdflib.Graph, store: OxigraphStore) -> Plan:
-    compiler = Compiler(shapes, store)
-    return compiler.plan()
+def compile_shapes(shapes: rdflib.Graph, store: OxigraphStore, *,
+                   focus: Collection[str] | None = None) -> Plan:
+    """The checks of the shapes; ``focus``: the nodes :func:`run` will check (None: all)."""
+    return Compiler(shapes, store, focus=focus).plan()

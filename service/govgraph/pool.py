@@ -416,7 +416,7 @@ def _worker_main(store: OxigraphStore, store_path: Path | None, zygote: int,
     if os.getppid() != zygote:  # it died before prctl took effect
         return
     if store_path is not None:  # never touch the inherited RocksDB handle (see "Trade-offs")
-        store = OxigraphStore(ox.Store.read_only(str(store_path)), store.version)
+        store = OxigraphStore(ox.Store.read_only(str(store_path)), store.version, on_disk=True)
     while True:
         try:
             wire: _Wire = conn.recv()
