@@ -5,7 +5,9 @@ define renamed per copy (``.../forum/ctssm-bologna`` -> ``.../forum/ctssm-bologn
 shared reference entities, sources and vocabularies kept. The copies go to ``--files`` Turtle
 files, as a repository of many case files would hold them. Each measure runs the real command
 (``python -m govgraph validate ...``) in a fresh process, parse included, and reports wall time
-and peak memory (ru_maxrss of the child).
+and peak memory (ru_maxrss of the children so far). The one-file change is measured without a
+cache (every file parsed) and with ``--cache`` (the first run builds the cache's store; then a
+real edit of one file and its undoing).
 
     python bench/validate_bench.py --triples 100000 1000000 [--pyshacl-max 1000000]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -86,6 +89,27 @@ def run(args: list[str]) -> dict[str, object]:
             "peak_mib": round(max(peak, before) / 1024), "stderr": proc.stderr[-300:]}
 
 
+def cached_edits(files: list[str], cache: Path) -> dict[str, object]:
+    """One-file changes with ``--cache``: the run that builds the cache's store, then a real
+    edit (a membership's role made wrong: one violation) and its undoing, each checked."""
+    shutil.rmtree(cache, ignore_errors=True)
+    first = [*files, "--engine", "fast", "--changed", files[0], "--cache", str(cache)]
+    out: dict[str, object] = {"cache_build": run(first)}
+    edited = Path(files[0])
+    text = edited.read_text(encoding="utf-8")
+    wrong = text.replace(r"role\/member", r"role\/nonsense", 1)
+    assert wrong != text, "no membership role to edit"
+    runs = []
+    try:
+        for version in (wrong, text, wrong, text):
+            edited.write_text(version, encoding="utf-8")
+            runs.append(run(first))
+    finally:
+        edited.write_text(text, encoding="utf-8")
+    out["cached_edit"] = runs
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--triples", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -105,6 +129,7 @@ def main() -> None:
                                   "generate_s": round(gen, 1)}
         row["fast"] = run([*files, "--engine", "fast"])
         row["incremental_one_file"] = run([*files, "--engine", "fast", "--changed", files[0]])
+        row.update(cached_edits(files, folder / ".cache"))
         if size <= args.pyshacl_max:
             row["pyshacl"] = run([*files, "--engine", "pyshacl"])
         print(json.dumps(row), flush=True)
