@@ -6,8 +6,8 @@ cache keeps, for every file a validation read, a copy of its content named by it
 (``DIR/files/<sha256>``) and an index from the file's absolute path to that digest
 (``DIR/index.json``). A file whose digest differs from the index changed since the last run.
 
-Safety: the cache only ever adds focus nodes; it never stands in for the data, which is always
-read from the files themselves. An index that cannot be read, or a copy whose content does not
+Safety: these copies only ever add focus nodes; they never stand in for the data (the parsed
+data the cache also keeps is :mod:`govgraph.cachestore`'s, checked against each file's digest). An index that cannot be read, or a copy whose content does not
 match its name, is reported on stderr and ignored (the index is rewritten at the end of the run);
 a cache locked by another govgraph process is not used at all (said on stderr). Writes are atomic
 (a temporary file renamed into place).
