@@ -7,10 +7,11 @@ cache keeps, for every file a validation read, a copy of its content named by it
 (``DIR/index.json``). A file whose digest differs from the index changed since the last run.
 
 Safety: these copies only ever add focus nodes; they never stand in for the data (the parsed
-data the cache also keeps is :mod:`govgraph.cachestore`'s, checked against each file's digest). An index that cannot be read, or a copy whose content does not
-match its name, is reported on stderr and ignored (the index is rewritten at the end of the run);
-a cache locked by another govgraph process is not used at all (said on stderr). Writes are atomic
-(a temporary file renamed into place).
+data the cache also keeps is :mod:`govgraph.cachestore`'s, checked against each file's digest).
+An index that cannot be read, or a copy whose content does not match its name, is reported on
+stderr and ignored (the index is rewritten at the end of the run); a cache locked by another
+govgraph process is not used at all (said on stderr). Writes are atomic (a temporary file
+renamed into place).
 """
 
 from __future__ import annotations
