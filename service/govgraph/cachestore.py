@@ -99,9 +99,10 @@ def _why_rebuild(record: Record, wanted: dict[str, SourceFile], touched: set[str
 
 
 def synced(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile], str], *,
-           say: Say) -> OxigraphStore:
+           say: Say, step: Say | None = None) -> OxigraphStore:
     """The on-disk store in ``root`` holding exactly ``sources``, brought up to date (built
-    when missing or unusable, said with ``say``). ``digest``: a file's SHA-256."""
+    when missing or unusable, said with ``say``; ``step`` is told each file loaded).
+    ``digest``: a file's SHA-256."""
     wanted = {str(s.path.resolve()): s for s in sources}
     now = {key: Loaded(s.graph, digest(s)) for key, s in wanted.items()}
     record_path, store_path = root / "store.json", root / "store"
@@ -125,7 +126,7 @@ def synced(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFi
                 return _wrap(inner, record)
     say(f"cache {root}: building its store of the data ({reason}); later runs re-load only "
         "the files that changed")
-    return _build(root, wanted, now)
+    return _build(root, wanted, now, step or (lambda _text: None))
 
 
 def _update(inner: ox.Store, record: Record, stale: set[str], parsed: dict[str, set[ox.Quad]],
@@ -159,7 +160,8 @@ def _open(path: Path) -> ox.Store:
         return ox.Store(str(path))
 
 
-def _build(root: Path, wanted: dict[str, SourceFile], now: dict[str, Loaded]) -> OxigraphStore:
+def _build(root: Path, wanted: dict[str, SourceFile], now: dict[str, Loaded], step: Say
+           ) -> OxigraphStore:
     record_path, store_path = root / "store.json", root / "store"
     try:
         record_path.unlink(missing_ok=True)
@@ -169,7 +171,8 @@ def _build(root: Path, wanted: dict[str, SourceFile], now: dict[str, Loaded]) ->
     except OSError as exc:
         raise InputError(store_path, f"cannot build the cache's store: {exc}",
                          hint="free some space, or give --cache another directory") from exc
-    for source in wanted.values():
+    for n, source in enumerate(wanted.values(), 1):
+        step(f"building the cache's store: {source.path.name} ({n}/{len(wanted)})")
         try:
             inner.bulk_load(path=str(source.path), format=source.format,
                             to_graph=ox.NamedNode(source.graph))

@@ -50,6 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         kept = stack.enter_context(cache.opened(args.cache, _warn)) if args.cache else None
         previous, data = {}, None
+        progress = Progress("govgraph validate")
         if kept is not None and changed:
             also = [f for f in kept.changed(files) if f not in changed]
             if also:
@@ -57,10 +58,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                       f"{', '.join(str(f.path) for f in also)}")
             changed += also
             previous = {f.path: p for f in changed if (p := kept.previous(f)) is not None}
-            data = cachestore.synced(kept.root, files, kept.digest_of, say=_warn)
-        rep = validate(files, extra_shapes=args.shapes, lang=args.lang,
-                       progress=Progress("govgraph validate"), engine=args.engine,
-                       changed=changed, previous=previous, store=data)
+            data = cachestore.synced(kept.root, files, kept.digest_of, say=_warn,
+                                     step=progress.step)
+        rep = validate(files, extra_shapes=args.shapes, lang=args.lang, progress=progress,
+                       engine=args.engine, changed=changed, previous=previous, store=data)
         if kept is not None:
             kept.remember(files)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
