@@ -145,3 +145,17 @@ def test_cli_changed_with_cache_gives_the_in_memory_report(
     again = run("--cache", root)
     assert again[:2] == (code, memory) and "building" not in again[2]
     assert (root / "store").is_dir()
+
+
+def test_a_full_run_with_cache_prepares_the_next_changed_run(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bologna, cremona = data / BOLOGNA, data / CREMONA
+    root = tmp_path / "cache"
+    assert cli.main(["validate", str(bologna), str(cremona), "--cache", str(root)]) == 0
+    assert "building its store" in capsys.readouterr().err
+    assert (root / "store.json").is_file()
+    bologna.write_text(bologna.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cli.main(["validate", str(bologna), str(cremona), "--changed", str(bologna),
+                     "--cache", str(root)]) == 0
+    out = capsys.readouterr()
+    assert "building" not in out.err and "conforms" in out.out

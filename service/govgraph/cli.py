@@ -63,6 +63,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         rep = validate(files, extra_shapes=args.shapes, lang=args.lang, progress=progress,
                        engine=args.engine, changed=changed, previous=previous, store=data)
         if kept is not None:
+            if data is None:  # a full run: the next --changed run starts from parsed data
+                cachestore.synced(kept.root, files, kept.digest_of, say=_warn,
+                                  step=progress.step)
+                progress.done()
             kept.remember(files)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
     if rep.fallback:
@@ -257,7 +261,8 @@ def parser() -> argparse.ArgumentParser:
                    help="check only the nodes these files mention and their neighbours, "
                    "against the whole dataset (incremental validation)")
     v.add_argument("--cache", type=Path, metavar="DIR",
-                   help="keep the version of each file seen here, so that --changed also "
+                   help="keep here the version of each file seen and the data parsed (an "
+                   "on-disk store), so that --changed re-parses only the files that changed, "
                    "re-checks what a change removed and notices other changed files")
     v.set_defaults(func=cmd_validate)
 
