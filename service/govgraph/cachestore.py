@@ -1,18 +1,19 @@
-"""The validation cache's data (``govgraph validate --changed FILE --cache DIR``): the files,
-parsed, in an on-disk store.
+"""The validation cache's data (``govgraph validate ... --cache DIR``): the files, parsed, in an
+on-disk store.
 
 An incremental run at 10^6 triples spent most of its time parsing the files that had not
 changed (4 s of 9). The cache keeps them parsed in a pyoxigraph (RocksDB) store,
 ``DIR/store/``, which opens in well under a second; a run re-loads only the files whose content
-changed since the store last saw them and checks the focus nodes of the change on it.
+changed since the store last saw them, and ``--changed`` checks the focus nodes of the change
+on it.
 
-``DIR/store.json`` records, per file (absolute path), the named graph it was loaded into, the
-SHA-256 of the content loaded and its number of triples. It is deleted before the store is
-written and written again (atomically) once the store holds exactly the files it lists; a store
-without it (a run that was killed, a disk that filled up) is built again from the files. So is
-the store when a file to re-load has a graph it shares with another file, or declares graphs
-of its own (TriG, N-Quads, JSON-LD), since removing its old content would then need more than
-dropping one graph. A changed file is parsed before the store is touched: a syntax error leaves
+``DIR/store.json`` records, per file (absolute path), the named graph it was loaded into and the
+SHA-256 of the content loaded, and the store's number of triples. It is deleted before the store
+is written and written again (atomically) once the store holds exactly the files it lists; a
+store without it (a run that was killed, a disk that filled up) is built again from the files.
+So is the store when a file to re-load has a graph it shares with another file, or may declare
+graphs of its own (TriG, N-Quads, JSON-LD), since removing its old content would then need more
+than its own graph. A changed file is parsed before the store is opened: a syntax error leaves
 the store as it was.
 """
 
