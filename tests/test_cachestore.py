@@ -32,7 +32,10 @@ def data(tmp_path: Path) -> Path:
 
 
 def _sync(root: Path, files: list[SourceFile], said: list[str]) -> OxigraphStore:
-    return cachestore.synced(root, files, lambda s: cache.digest(s.path), say=said.append)
+    with cachestore.kept(root, files, lambda s: cache.digest(s.path), changed=True,
+                         say=said.append, background=False) as store:
+        assert store is not None
+        return store
 
 
 def _canonical(quads: object) -> set[ox.Quad]:
@@ -159,3 +162,15 @@ def test_a_full_run_with_cache_prepares_the_next_changed_run(
                      "--cache", str(root)]) == 0
     out = capsys.readouterr()
     assert "building" not in out.err and "conforms" in out.out
+
+
+def test_unreadable_file_with_a_new_cache(data: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    bologna = data / BOLOGNA
+    bologna.write_bytes(bologna.read_bytes() + b"\n<broken\n")
+    root = tmp_path / "cache"
+    assert cli.main(["validate", str(bologna), "--changed", str(bologna), "--cache",
+                     str(root)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bologna}:" in err and "syntax error" in err and "Traceback" not in err
+    assert not (root / "store.json").exists()  # the builder was stopped: built next time

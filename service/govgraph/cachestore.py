@@ -19,17 +19,21 @@ the store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Sequence
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from govgraph import cache
+from govgraph.progress import Progress
 from govgraph.sources import InputError, SourceFile, syntax_error
 from govgraph.store import OxigraphStore
 
@@ -99,35 +103,78 @@ def _why_rebuild(record: Record, wanted: dict[str, SourceFile], touched: set[str
     return ""
 
 
-def synced(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile], str], *,
-           say: Say, step: Say | None = None) -> OxigraphStore:
-    """The on-disk store in ``root`` holding exactly ``sources``, brought up to date (built
-    when missing or unusable, said with ``say``; ``step`` is told each file loaded).
+@contextlib.contextmanager
+def kept(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile], str], *,
+         changed: bool, say: Say, progress: Progress | None = None, background: bool = True
+         ) -> Iterator[OxigraphStore | None]:
+    """The data of a run with a cache in ``root``: the on-disk store, brought up to date, for an
+    incremental (``changed``) run; None for a full run, which reads the files into memory.
+
+    When the store must be built first (said with ``say``), it is built by another process
+    while the run goes on with the files in memory (None), and this waits for it on leaving:
+    at 10^6 triples the bulk load takes ~10 s, on the other core. Not ``background``, it is
+    built first. ``progress`` shows the files built, or the wait for the other process.
     ``digest``: a file's SHA-256."""
+    progress = progress or Progress("", enabled=False)
     wanted = {str(s.path.resolve()): s for s in sources}
     now = {key: Loaded(s.graph, digest(s)) for key, s in wanted.items()}
+    store, reason = _up_to_date(root, wanted, now)
+    if store is not None:
+        yield store if changed else None  # a full run drops it before forking its checks
+        return
+    say(f"cache {root}: building its store of the data ({reason}); later runs re-load only "
+        "the files that changed")
+    if not background:
+        built = _build(root, wanted, now, progress.step)
+        yield built if changed else None
+        return
+    # a new interpreter, not a fork: RocksDB's threads (of any store opened before in this
+    # process) would not be in a forked child, and opening a store there can wait for them
+    builder = subprocess.Popen([sys.executable, "-m", "govgraph.cachestore"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    assert builder.stdin is not None
+    with builder.stdin as job:
+        job.write(json.dumps({"root": str(root), "files": [
+            [str(s.path), s.graph, now[key].digest] for key, s in wanted.items()]}).encode())
+    try:
+        yield None
+    except BaseException:
+        builder.kill()  # the run failed (a file it could not read): so would the build
+        raise
+    finally:
+        if builder.poll() is None:
+            progress.step("the cache's store is still being built")
+        code = builder.wait()
+        progress.done()
+    if code != 0:
+        say(f"cache {root}: its store could not be built; the next run tries again")
+
+
+def _quiet(_text: str) -> None:
+    pass
+
+
+def _up_to_date(root: Path, wanted: dict[str, SourceFile], now: dict[str, Loaded]
+                ) -> tuple[OxigraphStore | None, str]:
+    """The store brought up to date with the files, or (None, why it must be built)."""
     record_path, store_path = root / "store.json", root / "store"
     record = _read_record(record_path) if store_path.is_dir() else None
     if record is None:
-        reason = "it was not completed" if store_path.exists() else "it does not exist yet"
-    else:
-        stale = {k for k, v in record.files.items() if now.get(k) != v}
-        fresh = {k for k in now if record.files.get(k) != now[k]}
-        reason = _why_rebuild(record, wanted, stale | fresh)
-        if not reason:
-            parsed = {k: _parsed(wanted[k]) for k in sorted(fresh)}  # before opening it
-            try:
-                inner = _open(store_path)
-            except OSError as exc:
-                reason = f"it cannot be opened: {exc}"
-            else:
-                record_path.unlink()
-                _update(inner, record, stale, parsed, now)
-                _write_record(record_path, record)
-                return _wrap(inner, record)
-    say(f"cache {root}: building its store of the data ({reason}); later runs re-load only "
-        "the files that changed")
-    return _build(root, wanted, now, step or (lambda _text: None))
+        return None, "it was not completed" if store_path.exists() else "it does not exist yet"
+    stale = {k for k, v in record.files.items() if now.get(k) != v}
+    fresh = {k for k in now if record.files.get(k) != now[k]}
+    if reason := _why_rebuild(record, wanted, stale | fresh):
+        return None, reason
+    parsed = {k: _parsed(wanted[k]) for k in sorted(fresh)}  # before opening it
+    try:
+        inner = _open(store_path)
+    except OSError as exc:
+        return None, f"it cannot be opened: {exc}"
+    record_path.unlink()
+    _update(inner, record, stale, parsed, now)
+    _write_record(record_path, record)
+    return _wrap(inner, record), ""
 
 
 def _update(inner: ox.Store, record: Record, stale: set[str], parsed: dict[str, set[ox.Quad]],
@@ -191,3 +238,22 @@ def _wrap(inner: ox.Store, record: Record) -> OxigraphStore:
     version = hashlib.sha256("".join(f"{k}\0{v.graph}\0{v.digest}\n" for k, v in
                                      sorted(record.files.items())).encode()).hexdigest()[:16]
     return OxigraphStore(inner, version, size=record.triples, on_disk=True)
+
+
+def _main() -> int:
+    """The builder :func:`kept` starts: the job (root, files with graphs and digests) on stdin."""
+    job = json.load(sys.stdin)
+    wanted, now = {}, {}
+    for path, graph, digest in job["files"]:
+        source = SourceFile.of(path, graph=graph)
+        key = str(source.path.resolve())
+        wanted[key], now[key] = source, Loaded(graph, digest)
+    try:
+        _build(Path(job["root"]), wanted, now, _quiet)
+    except (InputError, OSError):
+        return 1  # the run reads the same files and reports what is wrong with them
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -58,15 +58,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
                       f"{', '.join(str(f.path) for f in also)}")
             changed += also
             previous = {f.path: p for f in changed if (p := kept.previous(f)) is not None}
-            data = cachestore.synced(kept.root, files, kept.digest_of, say=_warn,
-                                     step=progress.step)
+        if kept is not None:  # every run keeps the cache's store up to date
+            data = stack.enter_context(cachestore.kept(
+                kept.root, files, kept.digest_of, changed=bool(changed), say=_warn,
+                progress=progress))
         rep = validate(files, extra_shapes=args.shapes, lang=args.lang, progress=progress,
                        engine=args.engine, changed=changed, previous=previous, store=data)
         if kept is not None:
-            if data is None:  # a full run: the next --changed run starts from parsed data
-                cachestore.synced(kept.root, files, kept.digest_of, say=_warn,
-                                  step=progress.step)
-                progress.done()
             kept.remember(files)
     sys.stdout.write(report.render(rep, args.format, lang=args.lang))
     if rep.fallback:
