@@ -113,7 +113,7 @@ class Cache:
                 write_atomic(files / known, data)
             self.index[str(source.path.resolve())] = known
         write_atomic(self.root / "index.json",
-               json.dumps({"version": VERSION, "files": self.index}, indent=1).encode())
+                     json.dumps({"version": VERSION, "files": self.index}, indent=1).encode())
 
     def close(self) -> None:
         self._lock.close()

@@ -120,7 +120,9 @@ def kept(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile
     now = {key: Loaded(s.graph, digest(s)) for key, s in wanted.items()}
     store, reason = _up_to_date(root, wanted, now)
     if store is not None:
-        yield store if changed else None  # a full run drops it before forking its checks
+        if not changed:  # a full run reads the files: the handle goes before it forks its checks
+            store = None
+        yield store
         return
     say(f"cache {root}: building its store of the data ({reason}); later runs re-load only "
         "the files that changed")
