@@ -7,7 +7,8 @@ files, as a repository of many case files would hold them. Each measure runs the
 (``python -m govgraph validate ...``) in a fresh process, parse included, and reports wall time
 and peak memory (ru_maxrss of the children so far). The one-file change is measured without a
 cache (every file parsed) and with ``--cache`` (the first run builds the cache's store; then a
-real edit of one file and its undoing).
+real edit of one file and its undoing). The first line printed names the machine, the versions
+and the command; then one JSON row per size.
 
     python bench/validate_bench.py --triples 100000 1000000 [--pyshacl-max 1000000]
 """
@@ -21,9 +22,11 @@ import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
+from run import machine, versions  # bench/run.py: the same header as the HTTP benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 GGID = "https://w3id.org/govgraph/id/"
@@ -118,6 +121,10 @@ def main() -> None:
                    help="skip pyshacl above this size")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "data" / "validate")
     args = p.parse_args()
+    found = versions()
+    found.update({name: metadata.version(name) for name in ("rdflib", "pyshacl")})
+    print(json.dumps({"machine": machine(), "versions": found, "command": " ".join(sys.argv)}),
+          flush=True)
     for size in args.triples:
         folder = args.out / f"{size}"
         t0 = time.monotonic()
