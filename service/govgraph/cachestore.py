@@ -112,8 +112,8 @@ def kept(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile
 
     When the store must be built first (said with ``say``), it is built by another process
     while the run goes on with the files in memory (None), and this waits for it on leaving:
-    at 10^6 triples the bulk load takes ~10 s, on the other core. Not ``background``, it is
-    built first. ``progress`` shows the files built, or the wait for the other process.
+    at 10^6 triples the bulk load takes ~10 s, on the other core. Not ``background`` (or if no
+    other process starts), it is built first. ``progress`` shows the files built, or the wait for the other process.
     ``digest``: a file's SHA-256."""
     progress = progress or Progress("", enabled=False)
     wanted = {str(s.path.resolve()): s for s in sources}
@@ -126,19 +126,11 @@ def kept(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile
         return
     say(f"cache {root}: building its store of the data ({reason}); later runs re-load only "
         "the files that changed")
-    if not background:
+    builder = _start_builder(root, wanted, now) if background else None
+    if builder is None:
         built = _build(root, wanted, now, progress.step)
         yield built if changed else None
         return
-    # a new interpreter, not a fork: RocksDB's threads (of any store opened before in this
-    # process) would not be in a forked child, and opening a store there can wait for them
-    builder = subprocess.Popen([sys.executable, "-m", "govgraph.cachestore"],
-                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    assert builder.stdin is not None
-    with builder.stdin as job:
-        job.write(json.dumps({"root": str(root), "files": [
-            [str(s.path), s.graph, now[key].digest] for key, s in wanted.items()]}).encode())
     try:
         yield None
     except BaseException:
@@ -151,6 +143,31 @@ def kept(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile
         progress.done()
     if code != 0:
         say(f"cache {root}: its store could not be built; the next run tries again")
+
+
+def _start_builder(root: Path, wanted: dict[str, SourceFile], now: dict[str, Loaded]
+                   ) -> subprocess.Popen[bytes] | None:
+    """Another interpreter building the store (:func:`_main`), or None if it cannot start.
+
+    Not a fork: RocksDB's threads (of a store opened before in this process) would not be in a
+    forked child, and opening a store there can wait for them forever."""
+    job = json.dumps({"root": str(root), "files": [
+        [str(s.path), s.graph, now[key].digest] for key, s in wanted.items()]}).encode()
+    try:
+        builder = subprocess.Popen([sys.executable, "-m", "govgraph.cachestore"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+    try:
+        assert builder.stdin is not None
+        with builder.stdin as pipe:
+            pipe.write(job)
+    except OSError:  # it died at once
+        builder.kill()
+        builder.wait()
+        return None
+    return builder
 
 
 def _quiet(_text: str) -> None:
