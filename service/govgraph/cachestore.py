@@ -113,8 +113,8 @@ def kept(root: Path, sources: Sequence[SourceFile], digest: Callable[[SourceFile
     When the store must be built first (said with ``say``), it is built by another process
     while the run goes on with the files in memory (None), and this waits for it on leaving:
     at 10^6 triples the bulk load takes ~10 s, on the other core. Not ``background`` (or if no
-    other process starts), it is built first. ``progress`` shows the files built, or the wait for the other process.
-    ``digest``: a file's SHA-256."""
+    other process starts), it is built first. ``progress`` shows the files built, or the wait
+    for the other process. ``digest``: a file's SHA-256."""
     progress = progress or Progress("", enabled=False)
     wanted = {str(s.path.resolve()): s for s in sources}
     now = {key: Loaded(s.graph, digest(s)) for key, s in wanted.items()}
