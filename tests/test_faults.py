@@ -3,6 +3,7 @@ or corrupt, and a clean SIGTERM. Each test runs ``govgraph serve`` as a real sub
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -162,6 +163,9 @@ def _add_label(path: Path) -> None:
 def test_sighup_reload_is_all_or_nothing(tmp_path: Path, dataset: list[Path],
                                          serve: list[Served]) -> None:
     served = _start(serve, tmp_path, *_data_args(dataset), "--no-validate")
+    # uvloop is a dependency where it installs; the server must really run on it
+    loop = "asyncio" if importlib.util.find_spec("uvloop") is None else "uvloop"
+    assert f"event loop {loop}" in served.log
     target = _bologna(dataset)
     good = target.read_text()
     before = served.dataset()

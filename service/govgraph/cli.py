@@ -189,7 +189,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings, store)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
                             timeout_graceful_shutdown=10)
-    asyncio.run(reload.serve(app, settings, config, watch_files=args.watch))
+    # The event loop uvicorn itself would pick: uvloop where it is installed.
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        loop = type(runner.get_loop()).__module__.split(".")[0]
+        print(f"govgraph: event loop {loop}", file=sys.stderr)
+        runner.run(reload.serve(app, settings, config, watch_files=args.watch))
     return EXIT_OK
 
 
