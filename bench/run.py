@@ -44,10 +44,10 @@ import httpx
 import pyoxigraph as ox
 from procmem import memory
 
-from govgraph import queries
-from govgraph.binding import bind
-from govgraph.namespaces import GGID, PREFIXES
-from govgraph.remote import standalone
+from govgraph.querying import queries
+from govgraph.querying.binding import bind
+from govgraph.rdf.namespaces import GGID, PREFIXES
+from govgraph.rdf.remote import standalone
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

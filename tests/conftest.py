@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from govgraph import sources
-from govgraph.app import create_app
-from govgraph.config import Settings
-from govgraph.store import OxigraphStore, Store, load_store
+from govgraph.rdf import sources
+from govgraph.rdf.store import OxigraphStore, Store, load_store
+from govgraph.web.app import create_app
+from govgraph.web.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

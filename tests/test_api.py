@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer
-from govgraph import queries
-from govgraph.api import example_values
-from govgraph.store import QueryResult, Store, Term
+from govgraph.querying import queries
+from govgraph.rdf.store import QueryResult, Store, Term
+from govgraph.web.api import example_values
 
 LIBRARY = queries.library()
 EXAMPLES = [(name, values) for name, q in LIBRARY.items()

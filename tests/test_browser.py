@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import LiveServer
-from govgraph.pages import yasgui_dir
+from govgraph.web.pages import yasgui_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output"

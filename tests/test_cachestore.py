@@ -14,9 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from govgraph import cache, cachestore, cli, sources
-from govgraph.sources import InputError, SourceFile
-from govgraph.store import OxigraphStore, load_store
+from govgraph import cli
+from govgraph.rdf import sources
+from govgraph.rdf.sources import InputError, SourceFile
+from govgraph.rdf.store import OxigraphStore, load_store
+from govgraph.validation import cache, cachestore
 
 ROOT = Path(__file__).resolve().parents[1]
 BOLOGNA, CREMONA = "ctssm-bologna-2022-06.ttl", "provincia-cremona-tavolo-socio-sanitario.ttl"

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from govgraph import queries
+from govgraph.querying import queries
 
 ID = "https://w3id.org/govgraph/id/"
 TECNICO = "forum/gruppo-tecnico-ctssm-bologna"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from govgraph.conneg import MediaRange, negotiate, not_acceptable, parse_accept, parse_media_type
+from govgraph.web.conneg import (
+    MediaRange,
+    negotiate,
+    not_acceptable,
+    parse_accept,
+    parse_media_type,
+)
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"

@@ -16,9 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from govgraph import sources
-from govgraph.binding import Term
-from govgraph.executor import (
+from govgraph.querying.binding import Term
+from govgraph.querying.executor import (
     NotAcceptable,
     Overloaded,
     ProcessExecutor,
@@ -28,7 +27,8 @@ from govgraph.executor import (
     WorkerCrashed,
     execute,
 )
-from govgraph.store import OxigraphStore, QueryResult, load_store
+from govgraph.rdf import sources
+from govgraph.rdf.store import OxigraphStore, QueryResult, load_store
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govgraph import sources
+from govgraph.rdf import sources
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import LiveServer
-from govgraph import queries
-from govgraph.config import Settings
-from govgraph.store import OxigraphStore
+from govgraph.querying import queries
+from govgraph.rdf.store import OxigraphStore
+from govgraph.web.config import Settings
 
 pytestmark = pytest.mark.slow
 

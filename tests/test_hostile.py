@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer
-from govgraph import sources
-from govgraph.config import Settings
-from govgraph.store import OxigraphStore, load_store
+from govgraph.rdf import sources
+from govgraph.rdf.store import OxigraphStore, load_store
+from govgraph.web.config import Settings
 
 TIMEOUT = 3.0  # the servers' query time limit (s)
 CLIENT_WAIT = 4 * TIMEOUT + 10  # no answer within this is a hang

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer
-from govgraph import export
-from govgraph.store import OxigraphStore
+from govgraph.rdf import export
+from govgraph.rdf.store import OxigraphStore
 
 GGID = "https://w3id.org/govgraph/id/"
 ORG = "http://www.w3.org/ns/org#"

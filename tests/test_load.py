@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 
 from conftest import LiveServer
-from govgraph.store import OxigraphStore
+from govgraph.rdf.store import OxigraphStore
 
 pytestmark = pytest.mark.slow
 

@@ -36,7 +36,7 @@ def test_installed_wheel_validates_and_queries(wheel: Path, tmp_path: Path) -> N
     """Run the command from the unpacked wheel, far from the checkout."""
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    where = subprocess.run([sys.executable, "-c", "import govgraph.resources as r;"
+    where = subprocess.run([sys.executable, "-c", "import govgraph.rdf.resources as r;"
                             "print(r.root())"], env=env, cwd=tmp_path, capture_output=True,
                            text=True, check=True)
     assert where.stdout.strip() == str(tmp_path / "site" / "govgraph" / "_resources")

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import LiveServer
 from govgraph import cli
-from govgraph.store import OxigraphStore
+from govgraph.rdf.store import OxigraphStore
 
 EVIL = '<script>alert("x")</script>'
 EVIL_TTL = """

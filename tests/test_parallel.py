@@ -9,11 +9,11 @@ import sys
 import textwrap
 import threading
 
-from govgraph.parallel import map_forked
+from govgraph.validation.parallel import map_forked
 
 SCRIPT = textwrap.dedent("""
     import json, os, sys
-    from govgraph.parallel import map_forked
+    from govgraph.validation.parallel import map_forked
     parent = os.getpid()
 
     def work(n):

@@ -11,11 +11,12 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from govgraph import queries, sources
-from govgraph.namespaces import GG, PREFIXES
-from govgraph.namespaces import GGID as ID
-from govgraph.queries import QueryError
-from govgraph.store import load_store
+from govgraph.querying import queries
+from govgraph.querying.queries import QueryError
+from govgraph.rdf import sources
+from govgraph.rdf.namespaces import GG, PREFIXES
+from govgraph.rdf.namespaces import GGID as ID
+from govgraph.rdf.store import load_store
 
 # --- the entities of the seeds ------------------------------------------------------------
 CTSSM = ID + "forum/ctssm-bologna"

@@ -44,9 +44,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer, _free_port
-from govgraph import sources
-from govgraph.remote import RemoteStore, graph_store_url, standalone
-from govgraph.store import OxigraphStore
+from govgraph.rdf import sources
+from govgraph.rdf.remote import RemoteStore, graph_store_url, standalone
+from govgraph.rdf.store import OxigraphStore
 
 SERVER = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer
-from govgraph.executor import QueryRequest, QueryResponse
-from govgraph.resultcache import ResultCache
-from govgraph.store import OxigraphStore
+from govgraph.querying.executor import QueryRequest, QueryResponse
+from govgraph.querying.resultcache import ResultCache
+from govgraph.rdf.store import OxigraphStore
 
 JSON = ox.QueryResultsFormat.JSON
 FORUM = "forum/gruppo-tecnico-ctssm-bologna"

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Namespace, URIRef
 
-from govgraph import pages
-from govgraph.store import OxigraphStore
+from govgraph.rdf.store import OxigraphStore
+from govgraph.web import pages
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = "http://www.w3.org/ns/formats/"

@@ -17,10 +17,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from govgraph import fastshacl, sources, sparqltext
-from govgraph.fastshacl import Hit
-from govgraph.store import OxigraphStore, load_store
-from govgraph.validate import check, shapes_graph
+from govgraph.rdf import sources
+from govgraph.rdf.store import OxigraphStore, load_store
+from govgraph.validation import fastshacl, sparqltext
+from govgraph.validation.fastshacl import Hit
+from govgraph.validation.validate import check, shapes_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "tests" / "fixtures").glob("*valid/*.ttl"))
@@ -126,7 +127,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphStore, Pat
 
 
 def fastshacl_prefixes() -> dict[str, str]:
-    from govgraph.namespaces import PREFIXES
+    from govgraph.rdf.namespaces import PREFIXES
     return PREFIXES
 
 

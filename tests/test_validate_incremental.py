@@ -17,9 +17,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from govgraph import cli, fastshacl, incremental, sources
-from govgraph.store import load_store
-from govgraph.validate import Result, shapes_graph, validate
+from govgraph import cli
+from govgraph.rdf import sources
+from govgraph.rdf.store import load_store
+from govgraph.validation import fastshacl, incremental
+from govgraph.validation.validate import Result, shapes_graph, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BOLOGNA, CREMONA = "ctssm-bologna-2022-06.ttl", "provincia-cremona-tavolo-socio-sanitario.ttl"

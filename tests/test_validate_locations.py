@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govgraph import sources
-from govgraph.locations import LineIndex, locate
-from govgraph.store import load_store
-from govgraph.validate import _labels, _places
+from govgraph.rdf import sources
+from govgraph.rdf.store import load_store
+from govgraph.validation.locations import LineIndex, locate
+from govgraph.validation.validate import _labels, _places
 
 EX = "https://example.org/"
 NT = f"""\

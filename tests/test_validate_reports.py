@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from govgraph import cli, sources
-from govgraph.validate import AUTO_THRESHOLD, choose, validate
+from govgraph import cli
+from govgraph.rdf import sources
+from govgraph.validation.validate import AUTO_THRESHOLD, choose, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 INVALID = ROOT / "tests" / "fixtures" / "invalid"

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govgraph.sources import SourceFile
-from govgraph.store import OxigraphStore, load_store
+from govgraph.rdf.sources import SourceFile
+from govgraph.rdf.store import OxigraphStore, load_store
 from w3c_protocol import Case, graph_labels, read_manifest, run
 
 SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "w3c" / "sparql11-protocol"

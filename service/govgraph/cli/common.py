@@ -1,0 +1,55 @@
+"""What every command shares: exit codes, messages on stderr, the endpoint option, validation
+before serving or loading."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from govgraph.progress import Progress
+from govgraph.rdf import sources
+from govgraph.validation import report
+from govgraph.validation.validate import validate
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = Any
+
+EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
+
+#: Environment variable naming a remote SPARQL endpoint (``--endpoint``).
+ENDPOINT_ENV = "GOVGRAPH_SPARQL_ENDPOINT"
+
+
+def fail(message: str) -> int:
+    print(f"govgraph: {message}", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def warn(message: str) -> None:
+    print(f"govgraph: {message}", file=sys.stderr)
+
+
+def endpoint(args: argparse.Namespace) -> str | None:
+    return args.endpoint or os.environ.get(ENDPOINT_ENV) or None
+
+
+def valid(files: Sequence[sources.SourceFile], log: Progress, *, doing: str) -> bool:
+    """Validate before serving or loading; print the report of data that does not conform."""
+    rep = validate(files, progress=log)
+    if not rep.conforms:
+        sys.stderr.write(report.as_text(rep))
+        fail(f"the data does not conform to the shapes; not {doing} it "
+              f"(fix it, or pass --no-validate to go on anyway)")
+        return False
+    print(f"govgraph: data valid ({report.summary(rep)})", file=sys.stderr)
+    return True
+
+
+def data_files(data: Sequence[str] | None) -> list[sources.SourceFile]:
+    """The ``--data`` files, or the shipped dataset when none are given."""
+    return [sources.SourceFile.of(d) for d in data] if data else sources.shipped()

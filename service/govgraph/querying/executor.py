@@ -1,0 +1,153 @@
+"""Running SPARQL queries for the service, off the event loop, with limits that really stop them.
+
+The HTTP layer negotiates the response format *before* running a query (one choice for
+SELECT/ASK results, one for graph results) and hands a :class:`QueryRequest` to the executor; the
+executor runs the query, serializes at most ``max_rows`` rows in the chosen format and returns a
+:class:`QueryResponse` (bytes), or raises :class:`QueryTimeout`, :class:`Overloaded`,
+:class:`WorkerCrashed`, ``SyntaxError`` or :class:`NotAcceptable`. Only bytes leave the executor,
+so a result is complete before the HTTP status is sent: a client never gets a 200 with a
+truncated body.
+
+Why processes
+    pyoxigraph cannot cancel a running query, so a query run in a thread keeps burning CPU and
+    memory after its client got a time-out. :class:`ProcessExecutor` runs each query of the
+    embedded store in a worker *process*; on time-out the worker is killed (SIGTERM, then SIGKILL
+    after ``grace`` seconds), reaped and replaced, and the operating system takes its memory back.
+
+    The worker processes, the slow lane and their trade-offs: :mod:`govgraph.querying.pool`.
+
+Admission
+    A request to the embedded store first needs one of the ``workers`` workers; while all are
+    busy it waits, at most ``timeout`` seconds, in a queue of ``queue`` places (default 64:
+    enough for many clients to wait their turn instead of being refused). A full queue, or no
+    free worker within that time, is :class:`Overloaded` (HTTP 503, worth retrying). Once
+    running, the query has ``timeout`` seconds. A worker that dies while running a query
+    (segfault, OOM killer) is reaped and replaced, and the request gets :class:`WorkerCrashed`.
+    Answers may be kept for repeated requests (``cache_bytes``,
+    :mod:`govgraph.querying.resultcache`).
+
+Other stores
+    A remote store (HTTP) needs no process isolation: its queries run in a thread pool of
+    ``workers`` threads with the same admission queue, and rely on the HTTP client's time-out to
+    end; :class:`QueryTimeout` is raised after ``timeout`` seconds either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from govgraph.querying.jobs import (
+    NotAcceptable,
+    Overloaded,
+    QueryRequest,
+    QueryResponse,
+    QueryTimeout,
+    WorkerCrashed,
+    execute,
+)
+from govgraph.querying.pool import ProcessPool
+from govgraph.querying.resultcache import ResultCache
+from govgraph.rdf.store import OxigraphStore, Store
+from govgraph.web.config import Settings
+
+#: Re-exported: the HTTP layer and the tests take everything about running queries from here.
+__all__ = ["NotAcceptable", "Overloaded", "ProcessExecutor", "QueryRequest", "QueryResponse",
+           "QueryTimeout", "WorkerCrashed", "execute"]
+
+
+class ProcessExecutor:
+    """Runs queries with a time limit that stops them, ``workers`` at a time (see the module).
+
+    ``queue`` requests may wait for a worker; ``grace`` is how long a timed-out worker gets
+    between SIGTERM and SIGKILL; a query running longer than ``demote_after`` seconds is
+    demoted to the slow lane, where ``slow`` of them may run (see the module).
+    ``store_path`` is the directory of an on-disk store, which workers then open read-only.
+    ``cache_bytes`` > 0 keeps answers of the embedded store for repeated requests
+    (:mod:`govgraph.querying.resultcache`). A worker left holding more than ``recycle_mib`` MiB of
+    its own memory after a query is replaced by a fresh fork
+    (:func:`govgraph.querying.pool._private_kib`).
+    """
+
+    def __init__(self, store: Store, *, workers: int = 2, timeout: float = 30.0,
+                 queue: int = 64, grace: float = 0.2, demote_after: float = 0.25,
+                 slow: int | None = None, store_path: Path | None = None,
+                 cache_bytes: int = 0, recycle_mib: int = 64) -> None:
+        if workers < 1:
+            raise ValueError("an executor needs at least one worker")
+        self.timeout = timeout
+        self._store = store
+        slow = workers if slow is None else slow
+        self._capacity = workers + slow + queue
+        self._admitted = 0
+        self._lock = threading.Lock()
+        self._closed = False
+        self._pool = (ProcessPool(store, workers, grace, store_path, demote_after=demote_after,
+                                  slow=slow, recycle_mib=recycle_mib)
+                      if isinstance(store, OxigraphStore) else None)
+        self.cache = (ResultCache(max_bytes=cache_bytes)
+                      if cache_bytes > 0 and self._pool is not None else None)
+        self._threads = ThreadPoolExecutor(
+            max_workers=self._capacity if self._pool is not None else workers,
+            thread_name_prefix="govgraph-query")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store) -> ProcessExecutor:
+        """The service's executor: the one place the settings become executor options."""
+        return cls(store, workers=settings.workers, timeout=settings.timeout,
+                   store_path=settings.store_path, cache_bytes=settings.cache_mb * 2**20)
+
+    @property
+    def zygote_pid(self) -> int | None:
+        """The pid of the process that forks the workers (None: queries run in threads)."""
+        return self._pool.zygote_pid if self._pool is not None else None
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the live worker processes, idle or busy (empty: queries run in threads)."""
+        return self._pool.pids() if self._pool is not None else []
+
+    async def run(self, request: QueryRequest) -> QueryResponse:
+        if self.cache is not None and (kept := self.cache.get(request)) is not None:
+            return kept
+        response = await self._run(request)
+        if self.cache is not None:
+            self.cache.put(request, response)
+        return response
+
+    async def _run(self, request: QueryRequest) -> QueryResponse:
+        with self._lock:
+            if self._closed:
+                raise Overloaded("the query service is shutting down")
+            if self._admitted >= self._capacity:
+                raise Overloaded("too many queries are running or waiting; try again later")
+            self._admitted += 1
+            cancelled = threading.Event()
+            future: Future[QueryResponse]
+            if self._pool is not None:
+                future = self._threads.submit(self._pool.call, request, self.timeout, cancelled)
+            else:
+                future = self._threads.submit(execute, self._store, request)
+        future.add_done_callback(self._release)  # outside the lock: it may run at once
+        try:
+            if self._pool is not None:  # the pool enforces the time limit itself
+                return await asyncio.wrap_future(future)
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except TimeoutError as exc:
+            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s") from exc
+        except asyncio.CancelledError:
+            cancelled.set()  # the client went away: stop its query too
+            raise
+
+    def _release(self, _future: Future[QueryResponse]) -> None:
+        with self._lock:
+            self._admitted -= 1
+
+    def close(self) -> None:
+        """Stop the workers and the zygote (within about ``grace`` + 3 s) and the threads."""
+        with self._lock:
+            self._closed = True
+        if self._pool is not None:
+            self._pool.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,92 @@
+"""What a query job is: its request, its response, the errors it may end in, and running it.
+
+:func:`execute` runs one :class:`QueryRequest` on a store and serializes the (capped) result; the
+executor (:mod:`govgraph.querying.executor`) calls it in a worker process
+(:mod:`govgraph.querying.pool`) or a thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from govgraph.querying.binding import Term
+from govgraph.querying.tabular import write_solutions
+from govgraph.rdf.namespaces import PREFIXES
+from govgraph.rdf.store import QueryResult, Store
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than the time limit and was stopped."""
+
+
+class Overloaded(QueryTimeout):
+    """No worker is free and the queue is full (or stayed full): try again later (HTTP 503)."""
+
+
+class WorkerCrashed(Exception):
+    """The process running the query died (crash, out of memory); it has been replaced."""
+
+
+class NotAcceptable(Exception):
+    """The result's kind (``tabular`` or ``graph``) has no format the client accepts."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(kind)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    sparql: str
+    #: Media type for SELECT/ASK results, or None when the client accepts none.
+    tabular: ox.QueryResultsFormat | None
+    #: RDF format for CONSTRUCT/DESCRIBE results, or None when the client accepts none.
+    graph: ox.RdfFormat | None
+    substitutions: Mapping[str, Term] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    kind: str  # "select", "ask" or "graph"
+    media_type: str
+    body: bytes
+    rows: int
+    truncated: bool
+    #: Answered from the :class:`~govgraph.querying.resultcache.ResultCache`, not run again.
+    cached: bool = False
+
+
+def execute(store: Store, request: QueryRequest) -> QueryResponse:
+    """Run one query synchronously and serialize its (capped) result."""
+    result: QueryResult = store.query(
+        request.sparql, substitutions=request.substitutions,
+        default_graphs=request.default_graphs, named_graphs=request.named_graphs,
+    )
+    if isinstance(result, ox.QueryTriples):
+        if request.graph is None:
+            raise NotAcceptable("graph")
+        triples: list[ox.Triple] = []
+        for triple in result:
+            if len(triples) == request.max_rows:
+                return _graph(triples, request.graph, truncated=True)
+            triples.append(triple)
+        return _graph(triples, request.graph, truncated=False)
+    if request.tabular is None:
+        raise NotAcceptable("tabular")
+    if isinstance(result, ox.QueryBoolean):
+        body = bytes(result.serialize(format=request.tabular) or b"")
+        return QueryResponse("ask", request.tabular.media_type, body, 1, False)
+    body, rows, truncated = write_solutions(result, request.tabular, max_rows=request.max_rows)
+    return QueryResponse("select", request.tabular.media_type, body, rows, truncated)
+
+
+def _graph(triples: list[ox.Triple], fmt: ox.RdfFormat, *, truncated: bool) -> QueryResponse:
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    body = bytes(ox.serialize(triples, format=fmt, prefixes=prefixes) or b"")
+    return QueryResponse("graph", fmt.media_type, body, len(triples), truncated)

@@ -1,0 +1,2 @@
+"""RDF data access: the store protocol and its embedded and remote implementations, input files,
+namespaces, dumps."""

@@ -1,0 +1,1 @@
+"""Validation: pyshacl and the fast engine, incremental runs and their caches, reports."""

@@ -1,0 +1,314 @@
+"""The named-query API ``/api/...``: the query library over HTTP.
+
+- ``GET /api/queries``: the library (name, title, description, parameters, examples, links), read
+  from the ``# title:``/``# param:``/``# example:`` headers of ``queries/*.rq`` through
+  :mod:`govgraph.querying.queries`, the one source of truth shared with the CLI.
+- ``GET /api/queries/{name}?param=value...``: runs a named query. Parameters are bound as RDF terms
+  (:meth:`govgraph.querying.queries.NamedQuery.bindings`, the same code as ``govgraph query``) and
+  the query goes through the app's executor, so the time limit and the row cap apply. SPARQL
+  results JSON by default; CSV, TSV or XML through ``Accept`` or ``format=json|csv|tsv|xml`` (graph
+  results:
+  ``format=ttl|nt|jsonld|rdfxml``).
+- ``GET /api/queries/{name}.rq``: the query's SPARQL text, with ``PREFIX`` lines for every prefix it
+  uses, ready to paste into any SPARQL 1.1 endpoint.
+- ``GET /api/representations?forum=&principal=&agent=&as_of=``: the ``representations`` query
+  under a short address (the same handler).
+
+Errors are JSON: 404 unknown query, 422 a bad parameter (``parameter`` names it), 406 no
+acceptable format, 503 the time limit, 502/504 a remote SPARQL store that failed or was too slow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from govgraph.querying import queries, results
+from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
+from govgraph.querying.queries import NamedQuery, Param, QueryError
+from govgraph.rdf.remote import RemoteError, RemoteTimeout, standalone
+from govgraph.rdf.store import version_of
+from govgraph.web import conneg
+
+#: Query parameter that picks the result format instead of ``Accept``.
+FORMAT = "format"
+#: The named query behind ``/api/representations``.
+REPRESENTATIONS = "representations"
+
+#: Offered media types, favourite first, and the formats they stand for.
+_TABULAR_TYPES: dict[str, ox.QueryResultsFormat] = {
+    **{f.media_type.split(";")[0]: f for f in results.TABULAR.values()},
+    "application/json": ox.QueryResultsFormat.JSON,
+}
+_GRAPH_TYPES: dict[str, ox.RdfFormat] = {f.media_type: f for f in results.GRAPH.values()}
+_SCHEMA: dict[str, dict[str, str]] = {
+    "iri": {"type": "string", "format": "iri"},
+    "date": {"type": "string", "format": "date"},
+    "integer": {"type": "integer"},
+    "boolean": {"type": "boolean"},
+    "string": {"type": "string"},
+}
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+# --- formats -----------------------------------------------------------------------------------
+
+def negotiate(
+    accept: str | None, fmt: str | None
+) -> tuple[ox.QueryResultsFormat | None, ox.RdfFormat | None]:
+    """The formats for a tabular and for a graph result: ``format=`` wins over ``Accept``.
+
+    ``*/*`` (or no ``Accept``) means SPARQL results JSON and Turtle. A kind with no acceptable
+    format is None (the executor then raises :class:`NotAcceptable`). Raises QueryError for an
+    unknown ``format=`` value.
+    """
+    if fmt:
+        if fmt in results.TABULAR:
+            return results.TABULAR[fmt], None
+        if fmt in results.GRAPH:
+            return None, results.GRAPH[fmt]
+        known = ", ".join([*results.TABULAR, *results.GRAPH])
+        raise QueryError(f"format {fmt!r} is not one of {known}", param=FORMAT)
+    tabular = conneg.negotiate(accept, list(_TABULAR_TYPES))
+    graph = conneg.negotiate(accept, list(_GRAPH_TYPES))
+    return (_TABULAR_TYPES[tabular] if tabular else None,
+            _GRAPH_TYPES[graph] if graph else None)
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+def error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"detail": message, **extra}, status_code=status)
+
+
+def param_error(exc: QueryError) -> JSONResponse:
+    """422 naming the parameter, shaped like FastAPI's own validation errors."""
+    name = exc.param or ""
+    return JSONResponse(
+        {"detail": [{"loc": ["query", name], "msg": str(exc), "type": "value_error"}],
+         "parameter": name},
+        status_code=422,
+    )
+
+
+def failure(exc: Exception) -> JSONResponse:
+    """The response for an exception of the executor or of a remote store."""
+    if isinstance(exc, QueryError):
+        return param_error(exc)
+    if isinstance(exc, QueryTimeout):  # also Overloaded: worth retrying
+        return error(503, str(exc) or "the query service is busy; try again later")
+    if isinstance(exc, WorkerCrashed):
+        return error(500, f"the process running the query died: {exc}")
+    if isinstance(exc, NotAcceptable):
+        offered = _TABULAR_TYPES if exc.kind == "tabular" else _GRAPH_TYPES
+        return error(406, conneg.not_acceptable(list(offered), what=f"a {exc.kind} result"))
+    if isinstance(exc, RemoteTimeout):
+        return error(504, str(exc))
+    if isinstance(exc, RemoteError):
+        return error(502, str(exc))
+    raise exc
+
+
+# --- running -----------------------------------------------------------------------------------
+
+async def run(request: Request, query: NamedQuery) -> Response:
+    """Run a named query with the request's parameters: the one handler of every query route."""
+    try:
+        values = _values(request)
+        tabular, graph = negotiate(request.headers.get("accept"), request.query_params.get(FORMAT))
+        bindings = query.bindings(values)
+    except QueryError as exc:
+        return param_error(exc)
+    settings = request.app.state.settings
+    try:
+        version = await version_of(request.app.state.store)
+        etag = _etag(request, version, query, tabular, graph)
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers={"ETag": etag})
+        answer = await request.app.state.executor.run(QueryRequest(
+            sparql=query.sparql, tabular=tabular, graph=graph, substitutions=bindings,
+            max_rows=settings.max_rows,
+        ))
+    except (QueryTimeout, WorkerCrashed, NotAcceptable, RemoteError) as exc:
+        return failure(exc)
+    return Response(answer.body, media_type=answer.media_type, headers={
+        "ETag": etag, "Vary": "Accept",
+        "X-Govgraph-Rows": str(answer.rows),
+        "X-Govgraph-Cache": "hit" if answer.cached else "miss",
+        "X-Govgraph-Truncated": "true" if answer.truncated else "false",
+    })
+
+
+def _values(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key == FORMAT:
+            continue
+        if key in values:
+            raise QueryError(f"parameter {key!r} is given more than once", param=key)
+        values[key] = value
+    return values
+
+
+def _etag(request: Request, version: str, query: NamedQuery,
+          tabular: ox.QueryResultsFormat | None, graph: ox.RdfFormat | None) -> str:
+    key = "\0".join([version, query.name, query.sparql,
+                     str(sorted(request.query_params.multi_items())),
+                     tabular.name if tabular else "", graph.name if graph else ""])
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:20] + '"'
+
+
+# --- the library as JSON and OpenAPI -------------------------------------------------------------
+
+def example_values(query: NamedQuery) -> list[dict[str, str]]:
+    """The parameter values of each ``# example:`` line (``--param k=v`` of a CLI command)."""
+    found = []
+    for example in query.examples:
+        try:
+            words = shlex.split(example)
+        except ValueError:
+            continue
+        values: dict[str, str] = {}
+        for i, word in enumerate(words):
+            pair = words[i + 1] if word == "--param" and i + 1 < len(words) else \
+                word.removeprefix("--param=") if word.startswith("--param=") else None
+            if pair and "=" in pair:
+                key, value = pair.split("=", 1)
+                values[key] = value
+        found.append(values)
+    return found
+
+
+def query_path(query: NamedQuery, values: Mapping[str, str] | None = None) -> str:
+    path = f"/api/queries/{query.name}"
+    return f"{path}?{urlencode(values)}" if values else path
+
+
+def describe(query: NamedQuery) -> dict[str, Any]:
+    """One entry of ``GET /api/queries``."""
+    examples = example_values(query)
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "parameters": [
+            {"name": p.name, "type": p.type, "required": p.required, "default": p.default,
+             "description": p.description} for p in query.params
+        ],
+        "examples": list(query.examples),
+        "links": {
+            "self": query_path(query),
+            "sparql": f"/api/queries/{query.name}.rq",
+            "examples": [query_path(query, values) for values in examples],
+        },
+    }
+
+
+def _openapi_parameter(param: Param, example: str | None) -> dict[str, Any]:
+    schema: dict[str, Any] = dict(_SCHEMA[param.type])
+    if param.default is not None:
+        schema["default"] = param.default
+    spec: dict[str, Any] = {"name": param.name, "in": "query", "required": param.required,
+                            "description": f"{param.description} ({param.type})",
+                            "schema": schema}
+    if example is not None:
+        spec["example"] = example
+    return spec
+
+
+def openapi(query: NamedQuery, path: str) -> dict[str, Any]:
+    """The OpenAPI operation fields of one named query: its parameters and working examples."""
+    examples = example_values(query)
+    first = {p.name: next((e[p.name] for e in examples if p.name in e), None)
+             for p in query.params}
+    fmt = {"name": FORMAT, "in": "query", "required": False,
+           "description": "Result format instead of the Accept header",
+           "schema": {"type": "string", "enum": [*results.TABULAR, *results.GRAPH]}}
+    return {
+        "parameters": [*(_openapi_parameter(p, first[p.name]) for p in query.params), fmt],
+        "x-govgraph-query": query.name,
+        "x-govgraph-examples": [f"{path}?{urlencode(e)}" if e else path for e in examples],
+    }
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The query's results (SPARQL results JSON unless asked otherwise)",
+          "content": {**{f.media_type.split(";")[0]: {} for f in results.TABULAR.values()},
+                      **{f.media_type: {} for f in results.GRAPH.values()}}},
+    404: {"description": "No such named query"},
+    406: {"description": "No acceptable result format"},
+    422: {"description": "A parameter is unknown, missing or not of its type; "
+                         "`parameter` names it"},
+    502: {"description": "The remote SPARQL store failed"},
+    503: {"description": "The query ran longer than the time limit"},
+    504: {"description": "The remote SPARQL store did not answer in time"},
+}
+
+
+def router() -> APIRouter:
+    """The ``/api`` routes; the query library is read once, when the app is built."""
+    library = queries.library()
+    r = APIRouter(prefix="/api", tags=["named queries"])
+
+    def list_queries() -> dict[str, Any]:
+        return {"queries": [describe(q) for q in library.values()]}
+
+    r.add_api_route("/queries", list_queries, methods=["GET"], summary="The query library",
+                    description="Every named query with its parameters, examples and links.")
+
+    def text(name: str, request: Request) -> Response:
+        if name not in library:
+            return _unknown(name, library)
+        wanted = "application/sparql-query" in request.headers.get("accept", "")
+        media = "application/sparql-query" if wanted else "text/plain"
+        return Response(standalone(library[name].sparql), media_type=f"{media}; charset=utf-8")
+
+    r.add_api_route("/queries/{name}.rq", text, methods=["GET"], response_class=Response,
+                    summary="A named query's SPARQL text",
+                    description="The query with PREFIX lines for the prefixes it uses, to copy "
+                    "into any SPARQL 1.1 endpoint (text/plain; application/sparql-query if "
+                    "asked for).",
+                    responses={200: {"content": {"text/plain": {},
+                                                 "application/sparql-query": {}}}})
+
+    for query in library.values():
+        path = f"/queries/{query.name}"
+        r.add_api_route(path, _handler(query), methods=["GET"], response_class=Response,
+                        name=f"query-{query.name}", summary=query.title,
+                        description=query.description, responses=_RESPONSES,
+                        openapi_extra=openapi(query, "/api" + path))
+    if REPRESENTATIONS in library:
+        query = library[REPRESENTATIONS]
+        r.add_api_route("/representations", _handler(query), methods=["GET"],
+                        response_class=Response, name="representations",
+                        summary=f"{query.title} (the named query {REPRESENTATIONS!r})",
+                        description=query.description, responses=_RESPONSES,
+                        openapi_extra=openapi(query, "/api/representations"))
+
+    async def any_query(name: str, request: Request) -> Response:
+        if name not in library:
+            return _unknown(name, library)
+        return await run(request, library[name])
+
+    r.add_api_route("/queries/{name}", any_query, methods=["GET"], response_class=Response,
+                    include_in_schema=False)
+    return r
+
+
+def _handler(query: NamedQuery) -> Handler:
+    async def handler(request: Request) -> Response:
+        return await run(request, query)
+    return handler
+
+
+def _unknown(name: str, library: Mapping[str, NamedQuery]) -> JSONResponse:
+    clean = re.sub(r"[^\w.-]", "?", name)[:100]
+    return error(404, f"no named query {clean!r}", queries=sorted(library))

@@ -1,0 +1,74 @@
+"""The HTTP service: an app factory, no module globals.
+
+``create_app(settings, store)`` wires the routers of the SPARQL endpoint
+(:mod:`govgraph.web.sparql`), the named-query API (:mod:`govgraph.web.api`) and the health check
+around one store and one query executor. Tests inject their own store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import PlainTextResponse
+
+from govgraph import __version__
+from govgraph.querying.executor import ProcessExecutor
+from govgraph.rdf.remote import RemoteError, RemoteTimeout
+from govgraph.rdf.store import Store
+from govgraph.web import api, pages, sparql
+from govgraph.web.config import Settings
+
+
+def create_app(settings: Settings, store: Store) -> FastAPI:
+    executor = ProcessExecutor.from_settings(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
+        yield
+        served.state.executor.close()  # the current one: govgraph.web.reload may have swapped it
+
+    app = FastAPI(
+        title="govgraph",
+        version=__version__,
+        description="Who represents whom in which forum, since when, according to which "
+        "document: a SPARQL 1.1 endpoint and a named-query API over the govgraph knowledge "
+        "graph of health-system governance actors.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.executor = executor
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows", "X-Govgraph-Warning",
+                        "X-Govgraph-Cache"],
+        max_age=86400,
+    )
+
+    @app.exception_handler(RemoteError)
+    async def remote_failed(_request: Request, exc: Exception) -> PlainTextResponse:
+        """A remote store (govgraph serve --endpoint) that is down or slow: 502/504."""
+        status = 504 if isinstance(exc, RemoteTimeout) else 502
+        return PlainTextResponse(f"{exc}\n", status_code=status,
+                                 headers={"Cache-Control": "no-store"})
+
+    app.include_router(sparql.router())
+    app.include_router(api.router())
+    app.include_router(pages.router())
+
+    @app.get("/health", tags=["service"], summary="Liveness and dataset version")
+    def health(request: Request) -> dict[str, object]:
+        store: Store = request.app.state.store
+        return {"status": "ok", "version": __version__, "dataset": store.version,
+                "triples": len(store), "graphs": len(store.graphs())}
+
+    return app

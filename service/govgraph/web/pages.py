@@ -1,0 +1,350 @@
+"""Linked-data routes and server-rendered pages.
+
+Every IRI under ``settings.base_iri`` (``https://w3id.org/govgraph/``) resolves on the service:
+``/id/...`` (entities), ``/ontology`` (and its terms ``/ontology#Term``), ``/shapes``,
+``/dataset`` and ``/.well-known/void``. One URL serves every representation: an HTML page for
+``text/html``, the RDF description for Turtle, JSON-LD, N-Triples and RDF/XML. The RDF is served
+directly with 200 at the IRI itself (no 303 redirect): these are information resources about the
+things, the description is small, and one round trip suits SPARQL clients and browsers alike;
+``Vary: Accept`` keeps caches honest and ``Link: <...ttl>; rel="alternate"`` headers (and the
+``.ttl``/``.jsonld``/``.nt``/``.rdf`` suffixes) name each format's own URL. Unknown IRIs are 404:
+an HTML page, or an empty graph in the RDF format asked for. The view models the templates show
+are in :mod:`govgraph.web.views`; :mod:`govgraph.web.site` writes all of it as a static site.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from govgraph import __version__
+from govgraph.querying import queries
+from govgraph.rdf import resources
+from govgraph.rdf.namespaces import sparql_prologue
+from govgraph.rdf.store import Store
+from govgraph.web import conneg, linkeddata
+from govgraph.web.config import Settings
+from govgraph.web.linkeddata import RDF_FORMATS, IriMap, Labels, VersionCache
+from govgraph.web.views import (
+    Context,
+    class_counts,
+    described,
+    entity_view,
+    ontology_view,
+    shapes_view,
+)
+
+HERE = Path(__file__).resolve().parent
+HTML = "text/html"
+OFFERED = (HTML, *(media for media, _ in RDF_FORMATS.values()))
+SUFFIX_OF = {media: suffix for suffix, (media, _) in RDF_FORMATS.items()}
+LANGS = ("it", "en")
+YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
+
+
+def yasgui_dir() -> Path:
+    """Where the npm package's built assets are (``make web`` installs them)."""
+    return resources.root() / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def language(request: Request) -> str:
+    """``?lang=it|en``, else the first of it/en in Accept-Language, else English."""
+    asked = request.query_params.get("lang", "")
+    if asked in LANGS:
+        return asked
+    ranked: list[tuple[float, int, str]] = []
+    for i, item in enumerate(request.headers.get("accept-language", "").split(",")[:32]):
+        tag, _, q = item.strip().partition(";q=")
+        code = tag.split("-")[0].lower()
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            continue
+        if code in LANGS and weight > 0:
+            ranked.append((-weight, i, code))
+    return min(ranked)[2] if ranked else "en"
+
+
+class Site:
+    """Templates and caches of the pages of one app."""
+
+    def __init__(self) -> None:
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                               autoescape=select_autoescape(default=True, default_for_string=True),
+                               trim_blocks=True, lstrip_blocks=True)
+        self.cache = VersionCache()
+        #: Interface strings by key and language, from templates/text.html.
+        self.text: dict[str, dict[str, str]] = getattr(
+            self.env.get_template("text.html").module, "TEXT", {})
+
+    # --- helpers bound to one request ---------------------------------------------------------
+
+    def labels(self, store: Store) -> Labels:
+        return self.cache.get(store, "labels", lambda: Labels(store))
+
+    def ctx(self, request: Request) -> Context:
+        settings: Settings = request.app.state.settings
+        store: Store = request.app.state.store
+        return Context(self.text, store, IriMap(settings.base_iri), language(request),
+                       self.labels(store), request.url.path)
+
+    def missing(self, ctx: Context, suffix: str | None) -> Response:
+        """404: an empty graph in the RDF format asked for, else an HTML page."""
+        if suffix is not None:
+            return rdf_response([], suffix, status=404)
+        return self.render(ctx, "404.html", status=404, iri=ctx.iris.iri(ctx.path))
+
+    def render(self, ctx: Context, template: str, status: int = 200,
+               headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
+        html = self.env.get_template(template).render(
+            t=ctx.t, lang=ctx.lang, path=ctx.path, version=__version__,
+            formats=[(s, m) for s, (m, _) in RDF_FORMATS.items()], **values)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def router() -> APIRouter:
+    """The linked-data routes and pages (one :class:`Site` per app, see :func:`site_of`)."""
+    r = APIRouter(include_in_schema=False)
+
+    @r.get("/")
+    def home(request: Request) -> Response:
+        site = site_of(request)
+        ctx = site.ctx(request)
+        counts = site.cache.get(ctx.store, "counts", lambda: class_counts(ctx.store))
+        forums = sorted((ctx.link(f) for f in counts.get("forums", [])),
+                        key=lambda link: link.label.lower())
+        return site.render(ctx, "home.html", counts=counts["numbers"], forums=forums,
+                           dumps=list(linkeddata.DUMP_TYPES))
+
+    @r.get("/id/{rest:path}")
+    def entity(request: Request, rest: str) -> Response:
+        site = site_of(request)
+        ctx = site.ctx(request)
+        stem, suffix = split_suffix(rest)
+        path = "/id/" + stem
+        iri = ctx.iris.iri(path)
+        found = valid_iri(iri) and linkeddata.exists(ctx.store, iri)
+        return negotiated(
+            request, path, suffix,
+            rdf=lambda: linkeddata.describe(ctx.store, iri) if found else None,
+            html=lambda: site.render(ctx, "entity.html", **entity_view(ctx, iri))
+            if found else None,
+            not_found=lambda s: site.missing(ctx, s))
+
+    def ontology(request: Request, suffix: str | None) -> Response:
+        site = site_of(request)
+        ctx = site.ctx(request)
+        onto = ctx.iris.iri("/ontology")
+        triples = linkeddata.ontology_triples(ctx.store, onto)
+        return negotiated(
+            request, "/ontology", suffix, rdf=lambda: triples or None,
+            html=lambda: site.render(ctx, "ontology.html", **ontology_view(ctx, onto))
+            if triples else None,
+            not_found=lambda s: site.missing(ctx, s))
+
+    def shapes(request: Request, suffix: str | None) -> Response:
+        site = site_of(request)
+        ctx = site.ctx(request)
+        triples = site.cache.get(ctx.store, "shapes", shape_triples)
+        return negotiated(
+            request, "/shapes", suffix, rdf=lambda: triples,
+            html=lambda: site.render(ctx, "shapes.html", **shapes_view(ctx, triples)),
+            not_found=lambda s: site.missing(ctx, s))
+
+    def dataset(request: Request, suffix: str | None, path: str = "/dataset") -> Response:
+        site = site_of(request)
+        ctx = site.ctx(request)
+        triples = site.cache.get(ctx.store, "void", lambda: linkeddata.dataset_description(
+            ctx.store, ctx.iris.base_iri, lambda name: dump_size(site, ctx.store, name)))
+        return negotiated(
+            request, path, suffix, rdf=lambda: triples,
+            html=lambda: site.render(ctx, "dataset.html", triples=described(ctx, triples),
+                                     iri=linkeddata.dataset_iri(ctx.iris.base_iri)),
+            not_found=lambda s: site.missing(ctx, s))
+
+    @r.get("/ontology")
+    def ontology_page(request: Request) -> Response:
+        return ontology(request, None)
+
+    @r.get("/ontology.{suffix}")
+    def ontology_file(request: Request, suffix: str) -> Response:
+        return ontology(request, suffix) if suffix in RDF_FORMATS else \
+            missing(request)
+
+    @r.get("/shapes")
+    def shapes_page(request: Request) -> Response:
+        return shapes(request, None)
+
+    @r.get("/shapes.{suffix}")
+    def shapes_file(request: Request, suffix: str) -> Response:
+        return shapes(request, suffix) if suffix in RDF_FORMATS else \
+            missing(request)
+
+    @r.get("/dataset")
+    def dataset_page(request: Request) -> Response:
+        return dataset(request, None)
+
+    @r.get("/dataset.{suffix}")
+    def dataset_file(request: Request, suffix: str) -> Response:
+        return dataset(request, suffix) if suffix in RDF_FORMATS else \
+            missing(request)
+
+    @r.get("/.well-known/void")
+    def void(request: Request) -> Response:
+        return dataset(request, None, "/.well-known/void")
+
+    @r.get("/dumps/{name}")
+    def dumps(request: Request, name: str) -> Response:
+        stem = name.removeprefix("govgraph.")
+        data = site_of(request).cache.get(request.app.state.store, "dump:" + stem,
+                              lambda: linkeddata.dump_bytes(request.app.state.store, stem))
+        if not name.startswith("govgraph.") or data is None:
+            return PlainTextResponse("no such dump; see /dataset\n", status_code=404)
+        media = "application/gzip" if stem.endswith(".gz") else \
+            linkeddata.DUMP_TYPES[stem] + ("; charset=utf-8" if stem != "jsonld" else "")
+        return Response(data, media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "ETag": f'"{request.app.state.store.version}-{stem}"'})
+
+    @r.get("/query")
+    def query(request: Request) -> Response:
+        return query_page(request)
+
+    @r.get("/static/yasgui/{name}")
+    def yasgui(name: str) -> Response:
+        return static_file(yasgui_dir(), name, allowed=YASGUI_FILES)
+
+    @r.get("/static/{name}")
+    def static(name: str) -> Response:
+        return static_file(HERE / "static", name)
+
+    return r
+
+
+def site_of(request: Request) -> Site:
+    """The app's :class:`Site` (templates and per-version caches), made on first use."""
+    site = getattr(request.app.state, "govgraph_pages", None)
+    if not isinstance(site, Site):
+        site = Site()
+        request.app.state.govgraph_pages = site
+    return site
+
+
+def missing(request: Request) -> Response:
+    site = site_of(request)
+    return site.missing(site.ctx(request), None)
+
+
+def query_page(request: Request) -> HTMLResponse:
+    """The query page (YASGUI, or a plain form when its assets are not installed); the SPARQL
+    endpoint serves it too for ``Accept: text/html`` without a query."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    examples = [{"name": q.name, "title": q.title, "description": q.description,
+                 "sparql": q.sparql} for q in named_examples()]
+    chosen = request.query_params.get("example")
+    text = next((e["sparql"] for e in examples if e["name"] == chosen), default_query())
+    return site.render(ctx, "query.html", yasgui=(yasgui_dir() / "yasgui.min.js").is_file(),
+                       examples=examples, query=text, base_iri=ctx.iris.base_iri)
+
+
+def dump_size(site: Site, store: Store, name: str) -> int | None:
+    stem = name.removeprefix("govgraph.")
+    data = site.cache.get(store, "dump:" + stem, lambda: linkeddata.dump_bytes(store, stem))
+    return None if data is None else len(data)
+
+
+def shape_triples() -> list[ox.Triple]:
+    """The SHACL shapes as shipped (they are not part of the served dataset)."""
+    out: list[ox.Triple] = []
+    for path in resources.files("shapes", ".ttl"):
+        out += [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    return sorted(set(out), key=str)
+
+
+def rdf_response(triples: Iterable[ox.Triple], suffix: str, *, status: int = 200,
+                 headers: dict[str, str] | None = None) -> Response:
+    media = RDF_FORMATS[suffix][0]
+    return Response(linkeddata.serialize(triples, suffix), status_code=status,
+                    media_type=media, headers=headers)
+
+
+def alternates(path: str) -> dict[str, str]:
+    """``Vary`` and ``Link`` headers naming the URL of each format of a resource."""
+    links = [f'<{path}.{s}>; rel="alternate"; type="{m}"' for s, (m, _) in RDF_FORMATS.items()]
+    links.append(f'<{path}>; rel="alternate"; type="text/html"')
+    return {"Vary": "Accept", "Link": ", ".join(links)}
+
+
+def negotiated(request: Request, path: str, suffix: str | None,
+               rdf: Callable[[], list[ox.Triple] | None],
+               html: Callable[[], HTMLResponse | None],
+               not_found: Callable[[str | None], Response]) -> Response:
+    """Serve one resource in the format of its suffix or of the Accept header."""
+    headers = alternates(path)
+    if suffix is None:
+        chosen = conneg.negotiate(request.headers.get("accept"), OFFERED)
+        if chosen is None:
+            return PlainTextResponse(conneg.not_acceptable(OFFERED), status_code=406,
+                                     headers=headers)
+        suffix = SUFFIX_OF.get(chosen)
+    if suffix is None:
+        page = html()
+        if page is None:
+            return not_found(None)
+        page.headers.update(headers)
+        return page
+    triples = rdf()
+    if triples is None:
+        return not_found(suffix)
+    return rdf_response(triples, suffix, headers=headers)
+
+
+def valid_iri(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in RDF_FORMATS and "/" not in ext:
+        return stem, ext
+    return path, None
+
+
+def static_file(base: Path, name: str, *, allowed: Iterable[str] | None = None) -> Response:
+    """A file under ``base`` (no escaping it), 404 otherwise."""
+    target = (base / name.replace("\0", "")).resolve()  # a NUL would make resolve() raise
+    if "\0" in name or (allowed is not None and name not in allowed) or not target.is_relative_to(
+            base.resolve()) or not target.is_file():
+        return PlainTextResponse("not found\n", status_code=404)
+    media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if media.startswith("text/") or media.endswith("javascript"):
+        media += "; charset=utf-8"
+    return Response(target.read_bytes(), media_type=media,
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+def named_examples() -> list[queries.NamedQuery]:
+    try:
+        return list(queries.library().values())
+    except queries.QueryError:
+        return []
+
+
+def default_query() -> str:
+    wanted = ("gg", "org", "rdfs", "skos", "prov", "foaf", "dct", "ggid")
+    prologue = "".join(line for line in sparql_prologue().splitlines(keepends=True)
+                       if line.split()[1].rstrip(":") in wanted)
+    return (prologue + "\nSELECT ?forum ?label WHERE {\n  ?forum a gg:Forum ; rdfs:label ?label .\n"
+            "  FILTER(lang(?label) = \"en\")\n}\nORDER BY ?label\n")

@@ -1,0 +1,72 @@
+"""The static site: every page, RDF description, dump and metadata file of the service,
+fetched through the ASGI app and written under a folder (``govgraph build-site``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from govgraph.rdf.store import Store
+from govgraph.web import linkeddata
+from govgraph.web.linkeddata import RDF_FORMATS, IriMap
+from govgraph.web.pages import HERE, HTML
+
+
+async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
+    """One GET through the ASGI app, without a server or an HTTP client."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "root_path": "", "headers": [(b"accept", accept.encode()), (b"host", b"site")],
+             "client": ("127.0.0.1", 0), "server": ("site", 80)}
+    status, body = 500, bytearray()
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, bytes(body)
+
+
+def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
+    """Write the pages (``index.html`` under each path), the RDF of every entity, the dumps,
+    the dataset metadata and the ontology docs under ``out``; returns the files written."""
+    targets: list[tuple[str, str, str]] = [
+        ("/", HTML, "index.html"), ("/query", HTML, "query/index.html"),
+        ("/ontology", HTML, "ontology/index.html"), ("/shapes", HTML, "shapes/index.html"),
+        ("/dataset", HTML, "dataset/index.html"), ("/.well-known/void", "text/turtle",
+                                                    ".well-known/void"),
+        *((f"/static/{p.name}", "*/*", f"static/{p.name}") for p in (HERE / "static").iterdir()),
+        *((f"/dumps/govgraph.{n}{gz}", "*/*", f"dumps/govgraph.{n}{gz}")
+          for n in linkeddata.DUMP_TYPES for gz in ("", ".gz")),
+    ]
+    for stem in ("/ontology", "/shapes", "/dataset"):
+        targets += [(f"{stem}.{s}", "*/*", f"{stem[1:]}.{s}") for s in RDF_FORMATS]
+    iris = IriMap(base_iri)
+    for iri in linkeddata.entities(store, base_iri + "id/"):
+        path = iris.path(iri)
+        if path is None or "." in path or ".." in path.split("/"):
+            continue
+        targets.append((path, HTML, path[1:] + "/index.html"))
+        targets += [(f"{path}.{s}", "*/*", f"{path[1:]}.{s}") for s in RDF_FORMATS]
+
+    async def fetch_all() -> list[Path]:
+        written: list[Path] = []
+        for path, accept, name in targets:
+            status, body = await _get(app, path, accept)
+            if status == 200:
+                target = out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(body)
+                written.append(target)
+        return written
+
+    return asyncio.run(fetch_all())
