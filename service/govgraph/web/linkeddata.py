@@ -54,8 +54,8 @@ DUMP_TYPES: dict[str, str] = {
 }
 
 #: The kinds of node that state something about other entities (shown with their evidence).
-STATEMENT_TYPES = ("gg:Representation", "org:Membership", "gg:Coordination", "gg:Mandate",
-                   "gg:Liaison", "gg:Event", "gg:Session", "gg:Establishment",
+STATEMENT_TYPES = ("gg:Representation", "org:Membership", "gg:Coordination", "gg:Secretariat",
+                   "gg:Mandate", "gg:Liaison", "gg:Event", "gg:Session", "gg:Establishment",
                    "gg:RevisionProcess")
 _VALUES_STATEMENT = "VALUES ?kind { " + " ".join(STATEMENT_TYPES) + " }"
 
@@ -430,7 +430,8 @@ SECRETARIAT_ROLE = PREFIXES["ggid"] + "concept/role/secretariat"
 
 @dataclass
 class Seat:
-    """A representation, membership or coordination read from a page's neighbourhood."""
+    """A representation, membership, coordination or secretariat read from a page's
+    neighbourhood."""
 
     node: str
     kind: str
@@ -450,6 +451,9 @@ def seats(g: Graph) -> list[Seat]:
         if g.has_type(node, "gg:Coordination"):
             kind, forum_p, agent_p, principal_p = ("coordination", "gg:coordinatedForum",
                                                    "gg:coordinator", "gg:inAgreementWith")
+        elif g.has_type(node, "gg:Secretariat"):  # a function for the forum, not a seat in it
+            kind, forum_p, agent_p, principal_p = ("secretariat", "gg:secretariatOf",
+                                                   "gg:secretariatProvider", "gg:onBehalfOf")
         elif g.has_type(node, "gg:Representation", "org:Membership"):
             kind = "representation" if g.has_type(node, "gg:Representation") else "membership"
             forum_p, agent_p, principal_p = "org:organization", "org:member", "gg:onBehalfOf"
@@ -464,10 +468,10 @@ def seats(g: Graph) -> list[Seat]:
         found.append(Seat(
             node, kind, next(iter(g.iris(node, _expand(forum_p))), None),
             next(iter(g.iris(node, _expand(agent_p))), None),
-            COORDINATOR_ROLE if kind == "coordination" else role,
+            {"coordination": COORDINATOR_ROLE, "secretariat": SECRETARIAT_ROLE}.get(kind, role),
             g.iris(node, _expand(principal_p)), g.iris(node, _expand("prov:wasDerivedFrom")),
             quotes, dates))
-    order = {"representation": 0, "coordination": 1, "membership": 2}
+    order = {"representation": 0, "coordination": 1, "membership": 2, "secretariat": 3}
     return sorted(found, key=lambda s: (order[s.kind], s.node))
 
 
