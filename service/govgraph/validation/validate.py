@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
+from govgraph.authoring import quotes
 from govgraph.progress import Progress
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import compact
@@ -232,18 +233,23 @@ def validate(
     else:
         focus = None
         hits, fallback = check(store, shapes, used)
+    progress.step("checking quotes against their source texts")
+    findings = quotes.check(store, sources, focus)  # the same check whichever the engine
     progress.done()
     report = Report(files=[str(s.path) for s in sources], engine=used, fallback=fallback,
                     checked=None if focus is None else len(focus))
-    report.results = results(hits, store, shapes, sources, lang)
+    report.results = results(hits, store, shapes, sources, lang, findings)
     return report
 
 
 def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
-            sources: Sequence[SourceFile], lang: str = "en") -> list[Result]:
-    """The hits as report results: messages, labels, files and lines; sorted, without repeats."""
+            sources: Sequence[SourceFile], lang: str = "en",
+            findings: Sequence[quotes.Finding] = ()) -> list[Result]:
+    """The hits (and the source-text check's findings) as report results: messages, labels,
+    files and lines; sorted, without repeats."""
     unique = sorted(set(hits), key=lambda h: (h.focus, h.path or "", h.shape, h.value or ""))
-    focus = sorted({h.focus for h in unique if not h.focus.startswith("_:")})
+    focus = sorted({h.focus for h in unique if not h.focus.startswith("_:")} |
+                   {f.focus for f in findings})
     labels, places = _labels(store, focus), _places(store, focus, sources)
     out = []
     templates: dict[str, list[rdflib.Literal]] = {}
@@ -253,6 +259,12 @@ def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
                           constraint=h.component, messages=messages(shapes, h, templates),
                           path=h.path,
                           value=h.value, focus_label=_pick(labels.get(h.focus, {}), lang),
+                          file=file, line=line))
+    for f in findings:
+        file, line = places.get(f.focus, (None, None))
+        out.append(Result(focus=f.focus, severity="Violation", shape=quotes.SHAPE,
+                          constraint=quotes.COMPONENT, messages=f.messages, path=f.path,
+                          value=f.value, focus_label=_pick(labels.get(f.focus, {}), lang),
                           file=file, line=line))
     out.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
                             SEVERITIES.index(r.severity), r.shape, r.value or ""))

@@ -19,7 +19,7 @@ from govgraph import __version__
 from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf.remote import RemoteError, RemoteTimeout
 from govgraph.rdf.store import Store
-from govgraph.web import api, pages, sparql
+from govgraph.web import api, pages, sparql, texts
 from govgraph.web.config import Settings
 
 
@@ -64,6 +64,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.include_router(sparql.router())
     app.include_router(api.router())
     app.include_router(pages.router())
+    app.include_router(texts.router())
 
     @app.get("/health", tags=["service"], summary="Liveness and dataset version")
     def health(request: Request) -> dict[str, object]:

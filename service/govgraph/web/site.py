@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from govgraph.rdf.store import Store
-from govgraph.web import linkeddata
+from govgraph.web import linkeddata, texts
 from govgraph.web.linkeddata import RDF_FORMATS, IriMap
 from govgraph.web.pages import HERE, HTML
 
@@ -47,6 +47,7 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
         *((f"/static/{p.name}", "*/*", f"static/{p.name}") for p in (HERE / "static").iterdir()),
         *((f"/dumps/govgraph.{n}{gz}", "*/*", f"dumps/govgraph.{n}{gz}")
           for n in linkeddata.DUMP_TYPES for gz in ("", ".gz")),
+        *((p, "*/*", p[1:]) for p in texts.paths()),
     ]
     for stem in ("/ontology", "/shapes", "/dataset"):
         targets += [(f"{stem}.{s}", "*/*", f"{stem[1:]}.{s}") for s in RDF_FORMATS]
