@@ -31,7 +31,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from govgraph.querying import queries, results
+from govgraph import formats
+from govgraph.querying import queries
 from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
 from govgraph.querying.queries import NamedQuery, Param, QueryError
 from govgraph.rdf.remote import RemoteError, RemoteTimeout, standalone
@@ -43,12 +44,6 @@ FORMAT = "format"
 #: The named query behind ``/api/representations``.
 REPRESENTATIONS = "representations"
 
-#: Offered media types, favourite first, and the formats they stand for.
-_TABULAR_TYPES: dict[str, ox.QueryResultsFormat] = {
-    **{f.media_type.split(";")[0]: f for f in results.TABULAR.values()},
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-_GRAPH_TYPES: dict[str, ox.RdfFormat] = {f.media_type: f for f in results.GRAPH.values()}
 _SCHEMA: dict[str, dict[str, str]] = {
     "iri": {"type": "string", "format": "iri"},
     "date": {"type": "string", "format": "date"},
@@ -71,16 +66,14 @@ def negotiate(
     unknown ``format=`` value.
     """
     if fmt:
-        if fmt in results.TABULAR:
-            return results.TABULAR[fmt], None
-        if fmt in results.GRAPH:
-            return None, results.GRAPH[fmt]
-        known = ", ".join([*results.TABULAR, *results.GRAPH])
-        raise QueryError(f"format {fmt!r} is not one of {known}", param=FORMAT)
-    tabular = conneg.negotiate(accept, list(_TABULAR_TYPES))
-    graph = conneg.negotiate(accept, list(_GRAPH_TYPES))
-    return (_TABULAR_TYPES[tabular] if tabular else None,
-            _GRAPH_TYPES[graph] if graph else None)
+        tabular, graph = formats.pick(fmt)
+        if tabular is None and graph is None:
+            known = ", ".join(formats.names())
+            raise QueryError(f"format {fmt!r} is not one of {known}", param=FORMAT)
+    else:
+        tabular = conneg.negotiate_format(accept, formats.TABULAR)
+        graph = conneg.negotiate_format(accept, formats.GRAPH)
+    return (tabular.results if tabular else None, graph.rdf if graph else None)
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -108,8 +101,9 @@ def failure(exc: Exception) -> JSONResponse:
     if isinstance(exc, WorkerCrashed):
         return error(500, f"the process running the query died: {exc}")
     if isinstance(exc, NotAcceptable):
-        offered = _TABULAR_TYPES if exc.kind == "tabular" else _GRAPH_TYPES
-        return error(406, conneg.not_acceptable(list(offered), what=f"a {exc.kind} result"))
+        kinds = formats.TABULAR if exc.kind == "tabular" else formats.GRAPH
+        return error(406, conneg.not_acceptable(formats.media_types(kinds),
+                                                what=f"a {exc.kind} result"))
     if isinstance(exc, RemoteTimeout):
         return error(504, str(exc))
     if isinstance(exc, RemoteError):
@@ -231,7 +225,7 @@ def openapi(query: NamedQuery, path: str) -> dict[str, Any]:
              for p in query.params}
     fmt = {"name": FORMAT, "in": "query", "required": False,
            "description": "Result format instead of the Accept header",
-           "schema": {"type": "string", "enum": [*results.TABULAR, *results.GRAPH]}}
+           "schema": {"type": "string", "enum": formats.names()}}
     return {
         "parameters": [*(_openapi_parameter(p, first[p.name]) for p in query.params), fmt],
         "x-govgraph-query": query.name,
@@ -241,8 +235,7 @@ def openapi(query: NamedQuery, path: str) -> dict[str, Any]:
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The query's results (SPARQL results JSON unless asked otherwise)",
-          "content": {**{f.media_type.split(";")[0]: {} for f in results.TABULAR.values()},
-                      **{f.media_type: {} for f in results.GRAPH.values()}}},
+          "content": {f.media_type: {} for f in formats.FORMATS}},
     404: {"description": "No such named query"},
     406: {"description": "No acceptable result format"},
     422: {"description": "A parameter is unknown, missing or not of its type; "

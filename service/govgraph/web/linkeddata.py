@@ -20,7 +20,8 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from govgraph import __version__
+from govgraph import __version__, formats
+from govgraph.formats import Format
 from govgraph.querying.binding import Term
 from govgraph.rdf import export
 from govgraph.rdf.namespaces import ONTOLOGY, PREFIXES
@@ -37,21 +38,6 @@ DCAT = PREFIXES["dcat"]
 FOAF = PREFIXES["foaf"]
 XSD = PREFIXES["xsd"]
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-
-#: RDF formats of entity descriptions, by suffix: media type and pyoxigraph format.
-RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-}
-#: Dump files under /dumps/, by suffix (each also as ``.gz``): media type.
-DUMP_TYPES: dict[str, str] = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "trig": "application/trig",
-}
 
 #: The kinds of node that state something about other entities (shown with their evidence).
 STATEMENT_TYPES = ("gg:Representation", "org:Membership", "gg:Coordination", "gg:Secretariat",
@@ -125,12 +111,9 @@ def ontology_triples(store: Store, iri: str = ONTOLOGY) -> list[ox.Triple]:
     return sorted(set(triples), key=str)
 
 
-def serialize(triples: Iterable[ox.Triple], suffix: str) -> bytes:
-    """Triples in the format of a suffix of :data:`RDF_FORMATS`, with the shared prefixes."""
-    fmt = RDF_FORMATS[suffix][1]
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("ggid", "ggg")} \
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return bytes(ox.serialize(list(triples), format=fmt, prefixes=prefixes) or b"")
+def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
+    """Triples in one RDF format, with the shared prefixes where it writes prefixes."""
+    return formats.serialize(list(triples), fmt)
 
 
 @dataclass(frozen=True)
@@ -263,10 +246,10 @@ class VersionCache:
 def dump_bytes(store: Store, name: str) -> bytes | None:
     """The bytes of ``govgraph.{ttl,nt,jsonld,trig}[.gz]``, as :func:`govgraph.rdf.export.dump`
     writes them (None for an unknown name or a store that cannot be dumped)."""
-    fmt, gz = (name[:-3], True) if name.endswith(".gz") else (name, False)
-    if fmt not in DUMP_TYPES or not isinstance(store, OxigraphStore):
+    stem, gz = (name[:-3], True) if name.endswith(".gz") else (name, False)
+    if formats.dump_named(stem) is None or not isinstance(store, OxigraphStore):
         return None
-    data = export.dump(store, fmt)
+    data = export.dump(store, stem)
     return gzip.compress(data, mtime=0) if gz else data
 
 
@@ -399,9 +382,9 @@ def _vocabularies(store: Store, meta: _Meta, ds: str) -> None:
 
 def _distributions(meta: _Meta, ds: str, base_iri: str,
                    sizes: Callable[[str], int | None]) -> None:
-    for suffix, media in DUMP_TYPES.items():
-        for name, mtype in ((f"govgraph.{suffix}", media),
-                            (f"govgraph.{suffix}.gz", "application/gzip")):
+    for fmt in formats.dumps():
+        for name, mtype in ((f"govgraph.{fmt.suffix}", fmt.media_type),
+                            (f"govgraph.{fmt.suffix}.gz", "application/gzip")):
             url = f"{base_iri}dumps/{name}"
             size = sizes(name)
             if size is None:
