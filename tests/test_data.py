@@ -369,17 +369,26 @@ EXTERNAL_FACTS = (SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.narrow
                   SKOS.relatedMatch, SKOS.altLabel, SKOS.scopeNote, SKOS.historyNote)
 
 
-def _seed_texts() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+def _text_files(graph: Graph) -> dict[URIRef, Path]:
+    """Each source document with a text in the repository: the file its distribution names."""
+    out = {}
+    for source in instances(graph, GG.SourceDocument):
+        for dist in graph.objects(source, DCAT.distribution):
+            name = graph.value(dist, GG.textFile)
+            if name is not None:
+                out[source] = (DATA / str(name)).resolve()
+    return out
+
+
+def _seed_texts(graph: Graph) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in _text_files(graph).values())
 
 
 def test_facts_from_outside_the_seeds_carry_their_source(graph: Graph) -> None:
     """Fix 6: on a node with no prov:wasDerivedFrom of its own, a mapping to an outside IRI, an
     alternative label no seed contains, or a scope or history note is described by an
     rdf:Statement that names its gg:SourceDocument."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed folder {SEEDS} is missing")
-    seeds = _seed_texts()
+    seeds = _seed_texts(graph)
     sources = instances(graph, GG.SourceDocument)
     described = {
         (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
@@ -437,14 +446,8 @@ def _spans(mask: list[bool]) -> list[tuple[int, int]]:
 def test_every_sentence_of_a_seed_is_covered_by_a_quote(graph: Graph) -> None:
     """The parts of each source text that no gg:Quote covers: only whitespace and punctuation,
     and the passages the source itself declares gg:boilerplate (headers, service lines)."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed folder {SEEDS} is missing")
     checked = 0
-    for source in sorted(instances(graph, GG.SourceDocument)):
-        stem = graph.value(source, DCT.identifier)
-        path = SEEDS / f"{stem}.txt"
-        if stem is None or not path.is_file():
-            continue
+    for source, path in sorted(_text_files(graph).items()):
         text = path.read_bytes().decode("utf-8")
         mask = [False] * len(text)
         for q in graph.subjects(PROV.wasQuotedFrom, source):
@@ -459,4 +462,4 @@ def test_every_sentence_of_a_seed_is_covered_by_a_quote(graph: Graph) -> None:
                      if re.search(r"\w", text[a:b])]
         assert not uncovered, f"{path.name}: no quote covers\n" + "\n".join(uncovered)
         checked += 1
-    assert checked, "no source with a seed text"
+    assert checked, "no source with a text in the repository"
