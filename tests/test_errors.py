@@ -68,9 +68,10 @@ def test_tags_are_weak_and_follow_their_parts() -> None:
 class _Failing:
     """A store whose every query raises ``exc`` (threads executor: the exception as raised)."""
 
+    local = False
+
     def __init__(self, inner: Store, exc: Exception) -> None:
         self.inner, self.exc = inner, exc
-        self.local = False
 
     @property
     def version(self) -> str:
