@@ -108,5 +108,5 @@ def test_column_header_lines_are_checked(tmp_path):
     assert queries.parse(good).columns == (queries.Column("day", "date", "The day"),)
     bad = tmp_path / "bad.rq"
     bad.write_text("# title: B\n# column: day calendar - The day\nSELECT ?day WHERE { }\n")
-    with pytest.raises(queries.QueryError, match="bad.rq: bad '# column:' line"):
+    with pytest.raises(queries.QueryError, match=r"bad\.rq: bad '# column:' line"):
         queries.parse(bad)

@@ -13,13 +13,13 @@ import argparse
 from collections.abc import Sequence
 
 from govgraph import __version__
-from govgraph.cli import export, load, network, query, serve, site, validate
+from govgraph.cli import diff, export, load, network, query, serve, site, validate
 from govgraph.cli.common import EXIT_OK, fail
 from govgraph.querying import queries
 from govgraph.rdf.sources import InputError
 
 #: The commands, in the order ``govgraph --help`` lists them.
-COMMANDS = (validate, query, export, network, serve, load, site)
+COMMANDS = (validate, query, export, network, diff, serve, load, site)
 
 
 def parser() -> argparse.ArgumentParser:
