@@ -282,7 +282,7 @@ def _labels(store: OxigraphStore, nodes: Sequence[str]) -> dict[str, dict[str, s
         best: dict[str, tuple[int, str]] = {}
         node = ox.NamedNode(node_iri)
         for rank, pred in enumerate(preds):
-            for quad in store.inner.quads_for_pattern(node, pred, None):
+            for quad in store.quads(node, pred):
                 label = quad.object
                 if isinstance(label, ox.Literal):
                     key, score = label.language or "", (rank, label.value)
@@ -308,8 +308,7 @@ def _places(store: OxigraphStore, nodes: Sequence[str], sources: Sequence[Source
     quads = [s for s in sources if s.format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)]
     order = {s.path: i for i, s in enumerate(sources)}
     for node in nodes:
-        graphs = {q.graph_name for q in store.inner.quads_for_pattern(ox.NamedNode(node), None,
-                                                                       None)}
+        graphs = {q.graph_name for q in store.quads(ox.NamedNode(node))}
         stating = [by_graph[g.value] for g in graphs
                    if isinstance(g, ox.NamedNode) and g.value in by_graph]
         candidates = sorted({*stating, *quads}, key=lambda s: -order[s.path])
