@@ -40,6 +40,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.executor = executor
+    #: What ``GET /sparql`` shows a browser: the query page (web.sparql does not import pages).
+    app.state.query_page = pages.query_page
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
