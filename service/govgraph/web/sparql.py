@@ -1,41 +1,12 @@
 """The SPARQL 1.1 Protocol endpoint ``/sparql``: read-only, negotiated, limited, cacheable.
 
-Operations (W3C SPARQL 1.1 Protocol, section 2.1):
-
-* ``GET /sparql?query=...``, ``POST`` ``application/x-www-form-urlencoded`` (``query=...`` in the
-  body, dataset parameters in the body or the URL) and ``POST`` ``application/sparql-query``
-  (the body is the query, UTF-8 only; dataset parameters in the URL). Parameters are
-  percent-decoded exactly once; exactly one ``query`` is required.
-* ``default-graph-uri`` / ``named-graph-uri`` (repeatable) give the dataset and take precedence
-  over ``FROM`` / ``FROM NAMED`` in the query. Without either, the default graph is the union of
-  all graphs and every named graph is available (``sd:UnionDefaultGraph``).
-* ``GET /sparql`` without a query returns the SPARQL 1.1 Service Description (Turtle, JSON-LD,
-  RDF/XML or N-Triples), or for a browser the query page of ``/query`` (:mod:`govgraph.web.pages`).
-
-Results are negotiated *before* the query runs (:mod:`govgraph.web.conneg`): SELECT/ASK as SPARQL
-JSON (the default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (the default), N-Triples,
-JSON-LD, RDF/XML, TriG or N-Quads. ``format=`` (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``,
-``nt``, ``jsonld``, ``rdfxml``, ``trig``, ``nq`` or a media type) overrides ``Accept`` for
-browsers; ``json`` and ``xml`` mean JSON-LD and RDF/XML for graph results.
-
-Safety and limits. The endpoint is read-only: SPARQL Update in any form (the ``update``
-parameter, an ``application/sparql-update`` body, or an update sent as a query) gets 403. A query
-must not make the server reach the network or the file system, so it is refused (400) when it
-contains ``SERVICE`` -- found on the query's tokens, after comments, string literals and IRIs are
-set aside, and under every reading of ``<`` (IRI or less-than) the SPARQL grammar allows. Graph
-IRIs that name no graph of the dataset are refused (400, naming the IRI) in ``FROM`` and
-``FROM NAMED``: the store never dereferences them, and a typo should not silently give an empty
-answer. In ``default-graph-uri`` / ``named-graph-uri`` such an IRI is refused too, except an
-``http(s)`` IRI of a public host, which is an empty graph: the W3C Protocol tests name
-``http://kasei.us/2009/09/sparql/data/data0.rdf`` and expect success. A query running longer
-than ``settings.timeout`` gets 503 with ``Retry-After``; a body larger than ``settings.max_body``
-gets 413. A result larger than ``settings.max_rows`` is cut to that many rows (solutions or
-triples) and still sent with 200, marked by ``X-Govgraph-Truncated: true``,
-``X-Govgraph-Rows: N`` and a human-readable ``X-Govgraph-Warning`` (the HTTP ``Warning``
-header is obsolete, RFC 9111).
-
-Caching: a weak ``ETag`` from the dataset version and the request (query, dataset, chosen
-formats, row cap); ``If-None-Match`` gives 304 without running the query.
+``GET``/``POST`` a query (W3C SPARQL 1.1 Protocol 2.1: form or direct POST, dataset parameters),
+or ``GET`` without one for the service description (or, for a browser, the query page). The
+result format is chosen before the query runs (:mod:`govgraph.formats`, ``format=`` over
+``Accept``); updates are 403; ``SERVICE`` and unknown graph IRIs are 400, so a query never makes
+the server reach the network or the file system; results are capped at ``max_rows`` and marked
+``X-Govgraph-Truncated``; a weak ``ETag`` gives 304. Every refusal is raised and answered by
+:mod:`govgraph.web.errors`. The rules in full: docs/reliability.md, "The SPARQL endpoint".
 """
 
 from __future__ import annotations
@@ -70,8 +41,8 @@ CACHE_SECONDS = 300
 #: about as long as a hop to a thread); longer ones are checked in a thread.
 INLINE_CHECK = 4096
 #: What the checks found in the last queries up to this many characters is kept, by text: a
-#: client running a long query again (a notebook, a dashboard) is not lexed again (2 ms for the
-#: 7.5 kB representations query).
+#: client running a long query again (a notebook, a dashboard) is not lexed again (figures:
+#: bench/RESULTS.md).
 CHECKED_TEXT, CHECKED_QUERIES = 16384, 256
 
 
