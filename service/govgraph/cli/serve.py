@@ -63,8 +63,9 @@ def register(sub: Subparsers) -> None:
     s.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="serve these files instead of the shipped data (repeatable)")
     s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
-    s.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds")
-    s.add_argument("--max-rows", type=int, default=10_000, help="result row cap")
+    s.add_argument("--timeout", type=float, default=Settings().timeout,
+                   help="query time limit in seconds")
+    s.add_argument("--max-rows", type=int, default=Settings().max_rows, help="result row cap")
     s.add_argument("--workers", type=int, default=Settings().workers,
                    help="queries run at once, each in its own worker process")
     s.add_argument("--cache-mb", type=int, default=Settings().cache_mb, metavar="MB",
