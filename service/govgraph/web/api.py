@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from govgraph.authoring import lookup
 from govgraph.querying import queries, results
 from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
 from govgraph.querying.queries import NamedQuery, Param, QueryError
@@ -263,6 +264,19 @@ def router() -> APIRouter:
 
     r.add_api_route("/queries", list_queries, methods=["GET"], summary="The query library",
                     description="Every named query with its parameters, examples and links.")
+
+    def lookup_route(request: Request, q: str, kind: str | None = None,
+                     limit: int = 20) -> dict[str, Any]:
+        found = lookup.find(request.app.state.store, q, kind=kind, limit=max(1, min(limit, 200)))
+        return {"query": q, "results": [{**m.entity.as_json(), "score": m.score,
+                                         "matched": m.matched} for m in found]}
+
+    r.add_api_route("/lookup", lookup_route, methods=["GET"], tags=["look-up"],
+                    summary="Find entities by name or identifier",
+                    description="The bodies, forums, persons, posts, concepts and sources whose "
+                    "name or identifier matches q (accents and case ignored; prefixes and single "
+                    "words match), best first: IRI, kind, labels, identifiers "
+                    "(govgraph find).")
 
     def text(name: str, request: Request) -> Response:
         if name not in library:
