@@ -13,13 +13,24 @@ import argparse
 from collections.abc import Sequence
 
 from govgraph import __version__
-from govgraph.cli import export, find, fmt, load, query, quote, serve, site, validate
+from govgraph.cli import (
+    export,
+    find,
+    fmt,
+    load,
+    newcase,
+    query,
+    quote,
+    serve,
+    site,
+    validate,
+)
 from govgraph.cli.common import EXIT_OK, fail
 from govgraph.querying import queries
 from govgraph.rdf.sources import InputError
 
 #: The commands, in the order ``govgraph --help`` lists them.
-COMMANDS = (validate, query, export, serve, load, site, find, quote, fmt)
+COMMANDS = (validate, query, export, serve, load, site, find, newcase, quote, fmt)
 
 
 def parser() -> argparse.ArgumentParser:
