@@ -17,6 +17,7 @@ CASE_PREFIXES: dict[str, str] = {
     "gg": GG, "src": GGID + "source/", "body": GGID + "body/", "forum": GGID + "forum/",
     "person": GGID + "person/", "post": GGID + "post/", "rep": GGID + "representation/",
     "mem": GGID + "membership/", "coord": GGID + "coordination/",
+    "interval": GGID + "interval/", "instant": GGID + "instant/",
     "role": GGID + "concept/role/", "fk": GGID + "concept/forum-kind/",
     "bk": GGID + "concept/body-kind/", "doctype": GGID + "concept/document-type/",
     **{p: PREFIXES[p] for p in ("dcat", "dct", "foaf", "oa", "org", "prov", "rdfs", "skos",

@@ -17,6 +17,7 @@ from govgraph.cli import (
     export,
     find,
     fmt,
+    importsheet,
     load,
     newcase,
     query,
@@ -30,7 +31,7 @@ from govgraph.querying import queries
 from govgraph.rdf.sources import InputError
 
 #: The commands, in the order ``govgraph --help`` lists them.
-COMMANDS = (validate, query, export, serve, load, site, find, newcase, quote, fmt)
+COMMANDS = (validate, query, export, serve, load, site, find, newcase, quote, importsheet, fmt)
 
 
 def parser() -> argparse.ArgumentParser:
