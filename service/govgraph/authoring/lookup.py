@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -29,12 +30,17 @@ NOT_ENTITIES = frozenset(PREFIXES[p] + local for p, local in (
 
 _ROWS = """
 SELECT ?e ?what ?v ?extra WHERE {
-  { ?e rdfs:label|skos:prefLabel|skos:altLabel|foaf:name ?v BIND("label" AS ?what) }
+  { VALUES ?extra { skos:prefLabel rdfs:label foaf:name skos:altLabel }
+    ?e ?extra ?v BIND("label" AS ?what) }
   UNION { ?e a ?v BIND("type" AS ?what) }
   UNION { ?e adms:identifier ?i . ?i skos:notation ?v OPTIONAL { ?i dct:type ?extra }
           BIND("identifier" AS ?what) }
   UNION { ?e skos:exactMatch|skos:closeMatch|owl:sameAs ?v BIND("match" AS ?what) }
 }"""
+
+
+_LABEL_ORDER = [PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label",
+                PREFIXES["foaf"] + "name", PREFIXES["skos"] + "altLabel"]
 
 
 def fold(text: str) -> str:
@@ -74,6 +80,7 @@ class Index:
 
     def __init__(self, store: Store) -> None:
         found: dict[str, Entity] = defaultdict(lambda: Entity(""))
+        rank: dict[tuple[str, str, str], int] = {}  # (entity, text, lang) -> label predicate
         rows = store.query(_ROWS)
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
@@ -85,6 +92,10 @@ class Index:
             kind = what.value if isinstance(what, ox.Literal) else ""
             if kind == "label" and isinstance(v, ox.Literal):
                 entity.labels.append((v.value, v.language or ""))
+                order = _LABEL_ORDER.index(extra.value) if isinstance(extra, ox.NamedNode) \
+                    and extra.value in _LABEL_ORDER else len(_LABEL_ORDER)
+                key = (e.value, v.value, v.language or "")
+                rank[key] = min(rank.get(key, order), order)
             elif kind == "type" and isinstance(v, ox.NamedNode):
                 entity.types.append(v.value)
             elif kind == "identifier" and isinstance(v, ox.Literal):
@@ -94,8 +105,13 @@ class Index:
                 entity.identifiers.append(("", compact(v.value)))
         self.entities = [e for e in found.values()
                          if e.labels and not NOT_ENTITIES.intersection(e.types)]
+
+        def label_order(iri: str, label: tuple[str, str]
+                        ) -> tuple[int, bool, bool, tuple[str, str]]:
+            return (rank.get((iri, *label), 9), label[1] != "it", label[1] != "en", label)
+
         for e in self.entities:
-            e.labels = sorted(set(e.labels), key=lambda t: (t[1] != "it", t[1] != "en", t))
+            e.labels = sorted(set(e.labels), key=partial(label_order, e.iri))
             e.identifiers = sorted(set(e.identifiers))
 
     def find(self, query: str, *, kind: str | None = None, limit: int = 20) -> list[Match]:
@@ -120,7 +136,8 @@ class Index:
                 best = max(best, (score, f"{scheme} {code}".strip()))
             if best[0]:
                 out.append(Match(e, best[0], best[1]))
-        out.sort(key=lambda m: (-m.score, fold(m.entity.labels[0][0]), m.entity.iri))
+        out.sort(key=lambda m: (-m.score, len(m.matched), fold(m.entity.labels[0][0]),
+                                m.entity.iri))
         return out[:limit]
 
 
