@@ -31,6 +31,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from govgraph import formats
+from govgraph.authoring import lookup
 from govgraph.querying import queries
 from govgraph.querying.executor import QueryRequest
 from govgraph.querying.queries import NamedQuery, Param, QueryError
@@ -240,6 +241,14 @@ class Library:
         return await run(request, self.queries[name])
 
 
+def lookup_route(request: Request, q: str, kind: str | None = None,
+                 limit: int = 20) -> dict[str, Any]:
+    """Entities by name or identifier, best first (the same code as ``govgraph find``)."""
+    found = lookup.find(request.app.state.store, q, kind=kind, limit=max(1, min(limit, 200)))
+    return {"query": q, "results": [{**m.entity.as_json(), "score": m.score,
+                                     "matched": m.matched} for m in found]}
+
+
 def router() -> APIRouter:
     """The ``/api`` routes: the library, each query's text, and a route per named query."""
     library = Library(queries.library())
@@ -269,6 +278,12 @@ def router() -> APIRouter:
                         openapi_extra=openapi(query, "/api/representations"))
     r.add_api_route("/queries/{name}", library.any_query, methods=["GET"],
                     response_class=Response, include_in_schema=False)
+    r.add_api_route("/lookup", lookup_route, methods=["GET"], tags=["look-up"],
+                    summary="Find entities by name or identifier",
+                    description="The bodies, forums, persons, posts, concepts and sources whose "
+                    "name or identifier matches q (accents and case ignored; prefixes and single "
+                    "words match), best first: IRI, kind, labels, identifiers "
+                    "(govgraph find).")
     return r
 
 
