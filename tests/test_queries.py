@@ -51,6 +51,8 @@ REQUIRED = {
     "forum-members": {"forum": "forum/gruppo-di-lavoro-ctssm-bologna"},
     "body-forums": {"body": "body/comune-bologna"},
     "statement-sources": {"node": "representation/valenti-gruppo-tecnico-ctssm-bologna"},
+    "municipalities": {"unit": "body/uts/237"},
+    "municipality-region": {"municipality": "body/comune/037006"},
 }
 
 
