@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from govgraph.web.app import create_app
 
     settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
+                        registry=not args.no_registry,
                         store_path=args.store, validate=not args.no_validate,
                         timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri,
                         endpoint=endpoint(args), workers=args.workers,
@@ -62,6 +63,9 @@ def register(sub: Subparsers) -> None:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="serve these files instead of the shipped data (repeatable)")
+    s.add_argument("--no-registry", action="store_true",
+                   help="serve the shipped cases without the registries of data/registry/ "
+                   "(ISTAT's regions, provinces and municipalities): less memory")
     s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
     s.add_argument("--timeout", type=float, default=Settings().timeout,
                    help="query time limit in seconds")
