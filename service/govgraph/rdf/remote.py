@@ -42,6 +42,7 @@ from govgraph import __version__
 from govgraph.querying.binding import (
     Term,
     bind,
+    form,
     visible,  # comments, strings and IRIs blanked out
 )
 from govgraph.rdf.namespaces import PREFIXES
@@ -127,6 +128,10 @@ class RemoteStore:
     ) -> QueryResult:
         client = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         client.setQuery(bind(standalone(sparql), substitutions or {}))
+        # SPARQLWrapper guesses the form by a regex that skips only every other line of a
+        # block of comments, so a named query whose header says "adds" or "loaded" was sent
+        # as an update (update=..., refused by a read-only endpoint): the form is read here.
+        client.queryType = form(sparql) or client.queryType
         graph_result = client.queryType in (CONSTRUCT, DESCRIBE)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)

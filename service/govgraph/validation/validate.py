@@ -15,6 +15,7 @@ runs its queries on the whole dataset restricted to those nodes.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -266,9 +267,29 @@ def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
                           constraint=quotes.COMPONENT, messages=f.messages, path=f.path,
                           value=f.value, focus_label=_pick(labels.get(f.focus, {}), lang),
                           file=file, line=line))
+    out = acknowledged(store, out)
     out.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
                             SEVERITIES.index(r.severity), r.shape, r.value or ""))
     return out
+
+
+_ACKNOWLEDGED = "SELECT ?node ?shape WHERE { ?node gg:acknowledges ?shape }"
+
+
+def acknowledged(store: OxigraphStore, results: list[Result]) -> list[Result]:
+    """Warnings the data acknowledges (``?focus gg:acknowledges ?shape``) become Infos."""
+    rows = store.query(_ACKNOWLEDGED)
+    assert isinstance(rows, ox.QuerySolutions)
+    known = {(r["node"].value, r["shape"].value) for r in rows
+             if isinstance(r["node"], ox.NamedNode) and isinstance(r["shape"], ox.NamedNode)}
+    if not known:
+        return results
+    notes = {"en": " (acknowledged in the data with gg:acknowledges: see its skos:editorialNote)",
+             "it": " (riconosciuto nei dati con gg:acknowledges: vedi la sua skos:editorialNote)"}
+    return [dataclasses.replace(r, severity="Info", messages={
+                k: v + notes.get(k, notes["en"]) for k, v in r.messages.items()})
+            if r.severity == "Warning" and (r.focus, r.shape) in known else r
+            for r in results]
 
 
 def _labels(store: OxigraphStore, nodes: Sequence[str]) -> dict[str, dict[str, str]]:
