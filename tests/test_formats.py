@@ -98,7 +98,7 @@ def test_same_name_same_format_at_sparql_and_api(live_server: LiveServer, fmt: F
         answer = httpx.get(f"{live_server.url}/sparql", params={"query": sparql, "format": name})
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"].split(";")[0] == fmt.media_type
-        tabular, graph = formats.pick(name)
+        tabular, _graph = formats.pick(name)
         api = httpx.get(f"{live_server.url}/api/queries/forum-tree", params={"format": name})
         if tabular is None:
             assert api.status_code == 406, name  # a SELECT query: no tabular format by that name

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from govgraph import formats
-from govgraph.rdf.store import OxigraphStore
+from govgraph.rdf.store import Store
 
 
 def _canonical(quads: list[ox.Quad]) -> list[ox.Quad]:
@@ -19,15 +19,15 @@ def _canonical(quads: list[ox.Quad]) -> list[ox.Quad]:
     return sorted(dataset, key=str)
 
 
-def dump(store: OxigraphStore, name: str) -> bytes:
+def dump(store: Store, name: str) -> bytes:
     """Serialize the dataset in the dump format ``name``. Formats without named graphs get the
-    union of all graphs, deduplicated."""
+    union of all graphs, deduplicated. Works on any store (a remote one is read with SPARQL)."""
     fmt = formats.dump_named(name)
     if fmt is None:
         raise ValueError(f"no dump format {name!r}")
     if fmt.rdf.supports_datasets:
         return formats.serialize(
-            _canonical(list(store.inner.quads_for_pattern(None, None, None, None))), fmt)
+            _canonical(list(store.quads())), fmt)
     triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(triples, ox.QueryTriples)
     quads = _canonical([ox.Quad(t.subject, t.predicate, t.object) for t in triples])

@@ -20,7 +20,6 @@ acceptable format, 503 the time limit, 502/504 a remote SPARQL store that failed
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shlex
 from collections.abc import Awaitable, Callable, Mapping
@@ -33,11 +32,11 @@ from fastapi.responses import JSONResponse, Response
 
 from govgraph import formats
 from govgraph.querying import queries
-from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
+from govgraph.querying.executor import QueryRequest
 from govgraph.querying.queries import NamedQuery, Param, QueryError
-from govgraph.rdf.remote import RemoteError, RemoteTimeout, standalone
+from govgraph.rdf.remote import standalone
 from govgraph.rdf.store import version_of
-from govgraph.web import conneg
+from govgraph.web import conneg, etags
 
 #: Query parameter that picks the result format instead of ``Accept``.
 FORMAT = "format"
@@ -92,25 +91,6 @@ def param_error(exc: QueryError) -> JSONResponse:
     )
 
 
-def failure(exc: Exception) -> JSONResponse:
-    """The response for an exception of the executor or of a remote store."""
-    if isinstance(exc, QueryError):
-        return param_error(exc)
-    if isinstance(exc, QueryTimeout):  # also Overloaded: worth retrying
-        return error(503, str(exc) or "the query service is busy; try again later")
-    if isinstance(exc, WorkerCrashed):
-        return error(500, f"the process running the query died: {exc}")
-    if isinstance(exc, NotAcceptable):
-        kinds = formats.TABULAR if exc.kind == "tabular" else formats.GRAPH
-        return error(406, conneg.not_acceptable(formats.media_types(kinds),
-                                                what=f"a {exc.kind} result"))
-    if isinstance(exc, RemoteTimeout):
-        return error(504, str(exc))
-    if isinstance(exc, RemoteError):
-        return error(502, str(exc))
-    raise exc
-
-
 # --- running -----------------------------------------------------------------------------------
 
 async def run(request: Request, query: NamedQuery) -> Response:
@@ -122,19 +102,18 @@ async def run(request: Request, query: NamedQuery) -> Response:
     except QueryError as exc:
         return param_error(exc)
     settings = request.app.state.settings
-    try:
-        version = await version_of(request.app.state.store)
-        etag = _etag(request, version, query, tabular, graph)
-        if etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers={"ETag": etag})
-        answer = await request.app.state.executor.run(QueryRequest(
-            sparql=query.sparql, tabular=tabular, graph=graph, substitutions=bindings,
-            max_rows=settings.max_rows,
-        ))
-    except (QueryTimeout, WorkerCrashed, NotAcceptable, RemoteError) as exc:
-        return failure(exc)
+    version = await version_of(request.app.state.store)
+    tag = etags.make(version, query.name, query.sparql, sorted(request.query_params.multi_items()),
+                     tabular and tabular.name, graph and graph.name)
+    headers = {"ETag": tag, "Vary": "Accept"}
+    if etags.fresh(request, tag):
+        return etags.not_modified(headers)
+    answer = await request.app.state.executor.run(QueryRequest(
+        sparql=query.sparql, tabular=tabular, graph=graph, substitutions=bindings,
+        max_rows=settings.max_rows,
+    ))
     return Response(answer.body, media_type=answer.media_type, headers={
-        "ETag": etag, "Vary": "Accept",
+        **headers,
         "X-Govgraph-Rows": str(answer.rows),
         "X-Govgraph-Cache": "hit" if answer.cached else "miss",
         "X-Govgraph-Truncated": "true" if answer.truncated else "false",
@@ -150,14 +129,6 @@ def _values(request: Request) -> dict[str, str]:
             raise QueryError(f"parameter {key!r} is given more than once", param=key)
         values[key] = value
     return values
-
-
-def _etag(request: Request, version: str, query: NamedQuery,
-          tabular: ox.QueryResultsFormat | None, graph: ox.RdfFormat | None) -> str:
-    key = "\0".join([version, query.name, query.sparql,
-                     str(sorted(request.query_params.multi_items())),
-                     tabular.name if tabular else "", graph.name if graph else ""])
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:20] + '"'
 
 
 # --- the library as JSON and OpenAPI -------------------------------------------------------------

@@ -25,7 +25,7 @@ from govgraph.formats import Format
 from govgraph.querying.binding import Term
 from govgraph.rdf import export
 from govgraph.rdf.namespaces import ONTOLOGY, PREFIXES
-from govgraph.rdf.store import OxigraphStore, Store
+from govgraph.rdf.store import Store
 
 T = TypeVar("T")
 
@@ -245,9 +245,9 @@ class VersionCache:
 
 def dump_bytes(store: Store, name: str) -> bytes | None:
     """The bytes of ``govgraph.{ttl,nt,jsonld,trig}[.gz]``, as :func:`govgraph.rdf.export.dump`
-    writes them (None for an unknown name or a store that cannot be dumped)."""
+    writes them (None for an unknown name)."""
     stem, gz = (name[:-3], True) if name.endswith(".gz") else (name, False)
-    if formats.dump_named(stem) is None or not isinstance(store, OxigraphStore):
+    if formats.dump_named(stem) is None:
         return None
     data = export.dump(store, stem)
     return gzip.compress(data, mtime=0) if gz else data

@@ -30,7 +30,7 @@ from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import conneg, linkeddata
+from govgraph.web import conneg, etags, linkeddata
 from govgraph.web.config import Settings
 from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
@@ -211,9 +211,11 @@ def router() -> APIRouter:
         assert fmt is not None
         media = "application/gzip" if stem.endswith(".gz") else \
             fmt.media_type + ("; charset=utf-8" if fmt.name != "jsonld" else "")
-        return Response(data, media_type=media, headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "ETag": f'"{request.app.state.store.version}-{stem}"'})
+        headers = {"Content-Disposition": f'attachment; filename="{name}"',
+                   "ETag": etags.make(request.app.state.store.version, stem)}
+        if etags.fresh(request, headers["ETag"]):
+            return etags.not_modified(headers)
+        return Response(data, media_type=media, headers=headers)
 
     @r.get("/query")
     def query(request: Request) -> Response:

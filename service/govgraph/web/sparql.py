@@ -40,12 +40,10 @@ formats, row cap); ``If-None-Match`` gives 304 without running the query.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import json
 import re
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Request
@@ -54,19 +52,12 @@ from starlette.concurrency import run_in_threadpool
 
 from govgraph import formats
 from govgraph.formats import Format
-from govgraph.querying.executor import (
-    NotAcceptable,
-    Overloaded,
-    QueryRequest,
-    QueryResponse,
-    QueryTimeout,
-    WorkerCrashed,
-)
+from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryResponse
 from govgraph.querying.guard import Shape, shape, uses_service
-from govgraph.rdf.remote import RemoteError, RemoteTimeout
 from govgraph.rdf.store import Store, version_of
-from govgraph.web import conneg, description, pages
+from govgraph.web import conneg, description, etags, pages
 from govgraph.web.config import Settings
+from govgraph.web.errors import ProtocolError
 
 #: Service-description formats: the linked-data ones, and the HTML query page (last).
 HTML = "text/html"
@@ -75,7 +66,6 @@ READ_ONLY = ("This public SPARQL endpoint is read-only: SPARQL Update (INSERT, D
              "CLEAR, CREATE, DROP, COPY, MOVE, ADD) is not accepted here.\n")
 MAX_PARAMETERS = 1000
 CACHE_SECONDS = 300
-RETRY_AFTER = 10
 #: Queries up to this many characters are checked on the event loop (lexing a 4 kB query takes
 #: about as long as a hop to a thread); longer ones are checked in a thread.
 INLINE_CHECK = 4096
@@ -83,17 +73,6 @@ INLINE_CHECK = 4096
 #: client running a long query again (a notebook, a dashboard) is not lexed again (2 ms for the
 #: 7.5 kB representations query).
 CHECKED_TEXT, CHECKED_QUERIES = 16384, 256
-
-
-class ProtocolError(Exception):
-    """A request the endpoint answers with an error status and a plain-text explanation."""
-
-    def __init__(self, status: int, message: str, *,
-                 headers: Mapping[str, str] | None = None) -> None:
-        self.status = status
-        self.message = message if message.endswith("\n") else message + "\n"
-        self.headers = dict(headers or {})
-        super().__init__(message)
 
 
 # --- Reading the request --------------------------------------------------------------------
@@ -206,26 +185,9 @@ def endpoint_iri(request: Request) -> str:
     return url if plain else "http://localhost/sparql"
 
 
-def text(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(message, status_code=status, media_type="text/plain; charset=utf-8",
-                    headers=dict(headers or {}))
-
-
 def unshift(message: str) -> str:
     """A parser message about the query with its ``BASE`` line in front, as about the query."""
     return re.sub(r"^error at (\d+):", lambda m: f"error at {int(m.group(1)) - 1}:", message)
-
-
-def etag(*parts: object) -> str:
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
-    return f'W/"{digest}"'
-
-
-def fresh(request: Request, tag: str) -> bool:
-    """Whether ``If-None-Match`` names ``tag`` (weak comparison) or is ``*``."""
-    header = request.headers.get("if-none-match", "")
-    candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
-    return "*" in candidates or tag.removeprefix("W/") in candidates
 
 
 def cache_headers(tag: str) -> dict[str, str]:
@@ -249,12 +211,6 @@ def choices(accept: str | None, names: Sequence[str]) -> tuple[Format | None, Fo
         accept = first
     return (conneg.negotiate_format(accept, formats.TABULAR),
             conneg.negotiate_format(accept, formats.GRAPH))
-
-
-def not_acceptable(kind: str) -> Response:
-    kinds, what = ((formats.TABULAR, "SELECT and ASK results") if kind == "tabular"
-                   else (formats.GRAPH, "CONSTRUCT and DESCRIBE results"))
-    return text(406, conneg.not_acceptable(formats.media_types(kinds), what=what))
 
 
 def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
@@ -303,7 +259,8 @@ def router() -> APIRouter:
                 None if tabular else wanted[0]
         media_type = conneg.negotiate(accept, DESCRIPTION)
         if media_type is None:
-            return text(406, conneg.not_acceptable(DESCRIPTION, what="the service description"))
+            raise ProtocolError(406, conneg.not_acceptable(DESCRIPTION,
+                                                           what="the service description"))
         fmt = formats.by_media_type(media_type, formats.GRAPH)
         if fmt is None:  # a browser: the query page, as at /query
             page = pages.query_page(request)
@@ -311,9 +268,9 @@ def router() -> APIRouter:
             return page
         endpoint = endpoint_iri(request)
         version = await version_of(store)
-        tag = etag(version, endpoint, media_type)
-        if fresh(request, tag):
-            return Response(status_code=304, headers=cache_headers(tag))
+        tag = etags.make(version, endpoint, media_type)
+        if etags.fresh(request, tag):
+            return etags.not_modified(cache_headers(tag))
         key = (version, endpoint, media_type)
         if key not in descriptions:
             descriptions[key] = await run_in_threadpool(
@@ -322,12 +279,6 @@ def router() -> APIRouter:
 
     async def endpoint(request: Request) -> Response:
         """SPARQL 1.1 Protocol query operation (GET, or POST form / direct)."""
-        try:
-            return await answer(request)
-        except ProtocolError as error:
-            return text(error.status, error.message, error.headers)
-
-    async def answer(request: Request) -> Response:
         settings: Settings = request.app.state.settings
         store: Store = request.app.state.store
         params = await parameters(request, settings)
@@ -373,13 +324,13 @@ def router() -> APIRouter:
             dataset = (None, None)
         tabular, graph = choices(request.headers.get("accept"), names)
         if found.form in ("select", "ask") and tabular is None:
-            return not_acceptable("tabular")
+            raise NotAcceptable("tabular")
         if found.form in ("construct", "describe") and graph is None:
-            return not_acceptable("graph")
-        tag = etag(await version_of(store), query, dataset, tabular and tabular.name,
+            raise NotAcceptable("graph")
+        tag = etags.make(await version_of(store), query, dataset, tabular and tabular.name,
                    graph and graph.name, settings.max_rows)
-        if fresh(request, tag):
-            return Response(status_code=304, headers=cache_headers(tag))
+        if etags.fresh(request, tag):
+            return etags.not_modified(cache_headers(tag))
         job = QueryRequest(
             based,
             tabular=tabular.results if tabular else None,
@@ -388,26 +339,8 @@ def router() -> APIRouter:
             max_rows=settings.max_rows)
         try:
             result = await request.app.state.executor.run(job)
-        except NotAcceptable as exc:
-            return not_acceptable(exc.kind)
-        except Overloaded as exc:
-            return text(503, f"The service is busy: {exc}.\n",
-                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
-        except QueryTimeout:
-            return text(503, f"The query ran longer than this service allows "
-                             f"({settings.timeout:g} s) and was stopped. Make it more selective "
-                             "(LIMIT, fewer joins) or try again later.\n",
-                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
-        except WorkerCrashed:
-            return text(503, "The query stopped the worker that ran it (out of memory?) and "
-                             "was abandoned; the service has started a new worker. Make the "
-                             "query more selective or try again later.\n",
-                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
         except SyntaxError as exc:
-            return text(400, f"The query is not valid SPARQL: {unshift(str(exc))}\n")
-        except RemoteError as exc:  # govgraph serve --endpoint: the remote store failed
-            return text(504 if isinstance(exc, RemoteTimeout) else 502, f"{exc}\n",
-                        {"Cache-Control": "no-store"})
+            raise ProtocolError(400, f"The query is not valid SPARQL: {unshift(str(exc))}") from exc
         assert isinstance(result, QueryResponse)
         return result_response(result, tag, limit=settings.max_rows)
 
