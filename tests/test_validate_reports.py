@@ -90,8 +90,9 @@ def test_text_report_groups_by_file_then_node(capsys: pytest.CaptureFixture[str]
     assert files[:2] == sorted([str(turtle), str(person)])
     assert f"  {turtle}:{bad_line(turtle)}: https://w3id.org/govgraph/id/quote/demo/bad" in lines
     assert any(line.startswith("    Violation  oa:end  value: ") for line in lines)
-    assert lines[-1] == ("does not conform: 2 violations, 0 warnings, 0 infos on 2 nodes "
-                         "(7 files checked)")
+    assert lines[-1].startswith("does not conform: 2 violations, 0 warnings, 0 infos; ")
+    assert lines[-1].endswith(f" nodes checked, 2 with results ({len(sources.shipped()) + 2} "
+                              "files)")
 
 
 JSON_FIELDS = {"focus", "focusLabel", "path", "value", "severity", "shape", "constraint",
@@ -102,7 +103,8 @@ def test_json_report_schema(capsys: pytest.CaptureFixture[str], turtle: Path) ->
     code, out, err = run(capsys, "validate", turtle, "--format", "json", "--lang", "it")
     doc = json.loads(out)
     assert code == 1 and doc["conforms"] is False
-    assert set(doc) == {"conforms", "counts", "files", "engine", "results"}
+    assert set(doc) == {"conforms", "counts", "files", "engine", "nodes", "results"}
+    assert doc["nodes"]["withResults"] == 1 and doc["nodes"]["checked"] > 1
     assert doc["counts"] == {"Violation": 1, "Warning": 0, "Info": 0}
     assert str(turtle) in doc["files"] and doc["engine"] in ("pyshacl", "fast")
     (result,) = doc["results"]
@@ -196,9 +198,11 @@ def test_data_only_leaves_out_the_shipped_data(capsys: pytest.CaptureFixture[str
     names = sorted(Path(f).name for f in doc["files"])
     assert names == ["alignments.ttl", "asl-esempio.ttl", "govgraph.ttl", "vocabularies.ttl"]
     assert code == 1 and doc["counts"]["Violation"] == 1
-    # without --data-only the shipped reference data is loaded around the file
+    # without --data-only the whole shipped dataset is loaded around the file
     _code, out, _ = run(capsys, "validate", EXTERNAL, "--format", "json")
-    assert "reference.ttl" in {Path(f).name for f in json.loads(out)["files"]}
+    around = {Path(f).name for f in json.loads(out)["files"]}
+    assert {"reference.ttl", "sources.ttl"} <= around
+    assert {Path(f.path).name for f in sources.shipped()} <= around
 
 
 def test_engine_auto_threshold_and_same_text(capsys: pytest.CaptureFixture[str],

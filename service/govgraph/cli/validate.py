@@ -21,15 +21,13 @@ def run(args: argparse.Namespace) -> int:
         own = {sources.SourceFile.of(p).path.resolve() for p in given}
         files = [f for f in sources.shipped(data=False) if f.path.resolve() not in own]
         files += _unique([sources.SourceFile.of(p) for p in given])
-    elif args.files:
-        files = _unique(sources.with_context(given))
     elif args.data_only:  # the ontology and the reference data, without the cases
         files = sources.with_context([])
-    else:
-        shipped = sources.shipped()
-        known = {f.path.resolve() for f in shipped}
-        files = shipped + _unique([f for f in sources.with_context(args.changed)
-                                   if f.path.resolve() not in known])
+    else:  # the given files in the context of the whole shipped dataset; a given file stands
+        # for the shipped file of its named graph (same name: a copy edited elsewhere)
+        mine = _unique([sources.SourceFile.of(p) for p in given])
+        graphs = {f.graph for f in mine}
+        files = [f for f in sources.shipped() if f.graph not in graphs] + mine
     wanted = {sources.SourceFile.of(p).path.resolve() for p in args.changed}
     changed = [f for f in files if f.path.resolve() in wanted]
     with contextlib.ExitStack() as stack:
@@ -72,10 +70,14 @@ def _unique(files: Sequence[sources.SourceFile]) -> list[sources.SourceFile]:
 
 def register(sub: Subparsers) -> None:
     v = sub.add_parser("validate", help="validate RDF data against the govgraph shapes",
-                       description="Validate the given files (with the ontology and the "
-                       "reference data they link to), or all shipped data when none are given. "
+                       description="Validate the given files in the context of the whole "
+                       "shipped dataset (ontology, reference data, sources and every case, so a "
+                       "file may link to what another case defines; a file named like a "
+                       "shipped one stands for it), or all shipped data when "
+                       "none are given; --data-only checks them with the ontology alone. "
                        "Exit 0 valid, 1 violations, 2 unreadable input.")
-    v.add_argument("files", nargs="*", help="Turtle, TriG, JSON-LD, N-Triples or N-Quads files")
+    v.add_argument("files", nargs="*", help="Turtle, TriG, JSON-LD, N-Triples or N-Quads files, "
+                   "checked together with the whole shipped dataset (unless --data-only)")
     v.add_argument("--format", choices=report.FORMATS, default="text")
     v.add_argument("--lang", choices=("en", "it"), default="en", help="language of messages")
     v.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
@@ -83,7 +85,8 @@ def register(sub: Subparsers) -> None:
                    help="extra SHACL shapes file to apply on top of govgraph's (repeatable)")
     v.add_argument("--data-only", action="store_true",
                    help="check the files with the ontology only, without the shipped reference "
-                   "data and cases (for datasets that reuse the ontology)")
+                   "data and cases (for datasets that reuse the ontology but not govgraph's "
+                   "data)")
     v.add_argument("--engine", choices=ENGINES, default="auto",
                    help=f"pyshacl (the reference), fast (shapes compiled to SPARQL), or auto: "
                    f"fast from {AUTO_THRESHOLD} quads on (default)")

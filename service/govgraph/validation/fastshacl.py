@@ -539,6 +539,28 @@ def run(store: OxigraphStore, plan: Plan, focus: Collection[str] | None = None) 
     return [hit for batch in batches for hit in batch]
 
 
+def focus_count(store: OxigraphStore, shapes: rdflib.Graph) -> int:
+    """How many distinct nodes the shapes target (the nodes a full run checks). One query, the
+    target classes (with their subclasses) in one ``VALUES`` block: the union of the shapes' own
+    focus sub-queries, or index look-ups node by node in Python, take 4-5 s at a million triples
+    where this takes about one."""
+    compiler = Compiler(shapes, store)
+    for shape in top_level_shapes(shapes):
+        compiler.focus_pattern(shape)  # fills compiler.targets
+    targets = compiler.targets.values()
+
+    def iris(field: str) -> list[str]:
+        return sorted({f"<{i}>" for t in targets for i in getattr(t, field)})
+
+    parts = [f"{{ VALUES ?this {{ {' '.join(iris('nodes'))} }} }}",
+             f"{{ VALUES ?_c {{ {' '.join(iris('classes'))} }} ?this a ?_c }}"]
+    parts += [f"{{ ?this {p} ?_o }}" for p in iris("subjects_of")]
+    parts += [f"{{ ?_s {p} ?this }}" for p in iris("objects_of")]
+    rows = select(store, "SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE { "
+                  + " UNION ".join(parts) + " }")
+    return next((_number(r["n"]) for r in rows), 0)
+
+
 def compile_shapes(shapes: rdflib.Graph, store: OxigraphStore, *,
                    focus: Collection[str] | None = None) -> Plan:
     """The checks of the shapes; ``focus``: the nodes :func:`run` will check (None: all)."""

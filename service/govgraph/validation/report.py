@@ -25,10 +25,21 @@ def summary(report: Report) -> str:
     counts = ", ".join(
         f"{report.count(s)} {s.lower()}{'s' if report.count(s) != 1 else ''}" for s in SEVERITIES
     )
-    nodes = len({r.focus for r in report.results})
     verdict = "conforms" if report.conforms else "does not conform"
-    return (f"{verdict}: {counts} on {nodes} node{'s' if nodes != 1 else ''} "
-            f"({len(report.files)} files checked)")
+    return (f"{verdict}: {counts}; {_nodes(report.checked)} checked, "
+            f"{_with_results(report)} with results ({_files(len(report.files))})")
+
+
+def _nodes(n: int) -> str:
+    return f"{n} node{'s' if n != 1 else ''}"
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
+
+
+def _with_results(report: Report) -> int:
+    return len({r.focus for r in report.results})
 
 
 def _by_node(report: Report) -> list[tuple[str, list[Result]]]:
@@ -69,6 +80,7 @@ def as_json(report: Report, *, lang: str = "en") -> str:
         "counts": {s: report.count(s) for s in SEVERITIES},
         "files": report.files,
         "engine": report.engine,
+        "nodes": {"checked": report.checked, "withResults": _with_results(report)},
         "results": [
             {"focus": r.focus, "focusLabel": r.focus_label, "path": r.path, "value": r.value,
              "severity": r.severity, "shape": r.shape, "constraint": r.constraint,

@@ -68,7 +68,7 @@ class Report:
     files: list[str] = field(default_factory=list)
     engine: str = "pyshacl"
     fallback: list[str] = field(default_factory=list)  # shapes the fast engine left to pyshacl
-    checked: int | None = None  # focus nodes checked (incremental runs), None: all
+    checked: int = 0  # the focus nodes checked (all the shapes target, or those of a change)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -238,7 +238,8 @@ def validate(
     findings = quotes.check(store, sources, focus)  # the same check whichever the engine
     progress.done()
     report = Report(files=[str(s.path) for s in sources], engine=used, fallback=fallback,
-                    checked=None if focus is None else len(focus))
+                    checked=fastshacl.focus_count(store, shapes) if focus is None
+                    else len(focus))
     report.results = results(hits, store, shapes, sources, lang, findings)
     return report
 
@@ -270,6 +271,19 @@ def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
     out = acknowledged(store, out)
     out.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
                             SEVERITIES.index(r.severity), r.shape, r.value or ""))
+    return _once(out)
+
+
+def _once(results: Sequence[Result]) -> list[Result]:
+    """Each message once per node, path and value: two constraints of one shape that fail on
+    the same value (sh:nodeKind and sh:in on a literal) share the shape's message."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for r in results:
+        key = (r.focus, r.path, r.value, r.severity, r.shape, tuple(sorted(r.messages.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
     return out
 
 
