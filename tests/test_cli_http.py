@@ -10,7 +10,7 @@ from conftest import LiveServer
 from govgraph import formats
 from govgraph.cli import main
 from govgraph.querying import queries
-from govgraph.querying.guard import shape
+from govgraph.querying.guard import outline
 from govgraph.web.api import example_values
 
 LIBRARY = queries.library()
@@ -34,7 +34,7 @@ def test_cli_and_http_give_the_same_bytes(live_server: LiveServer, name: str,
     query = LIBRARY[name]
     values = _values(query)
     params = [a for k, v in values.items() for a in ("--param", f"{k}={v}")]
-    kinds = formats.GRAPH if shape(query.sparql).form in ("construct", "describe") \
+    kinds = formats.GRAPH if outline(query.sparql).form in ("construct", "describe") \
         else formats.TABULAR
     for fmt in formats.FORMATS:
         http = httpx.get(f"{live_server.url}/api/queries/{name}",

@@ -54,6 +54,8 @@ REQUIRED = {
     "body-forums": {"body": "body/comune-bologna"},
     "statement-sources": {"node": "representation/valenti-gruppo-tecnico-ctssm-bologna"},
     "forum-profile": {"forum": "forum/ctssm-bologna"},
+    "municipalities": {"unit": "body/uts/237"},
+    "municipality-region": {"municipality": "body/comune/037006"},
 }
 #: The valid fixtures of tests/fixtures/phrases (one per construct of issue 15), loaded next to
 #: the shipped data so every query has rows to return whatever the shipped cases hold.

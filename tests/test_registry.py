@@ -162,3 +162,51 @@ def test_a_file_not_from_the_package_needs_a_release_name(tmp_path: Path) -> Non
     assert proc.returncode == 2
     assert "which ISTAT release is this file?" in proc.stderr
     assert "--release" in proc.stderr
+
+
+@cache
+def dataset() -> ox.Store:
+    """The shipped dataset, one named graph per file (as govgraph loads it)."""
+    from govgraph.rdf import sources
+    from govgraph.rdf.store import load_store
+
+    return load_store(sources.shipped()).inner
+
+
+def registry_graph() -> str:
+    return f"https://w3id.org/govgraph/graph/{shipped().stem}"
+
+
+def test_bodies_sharing_a_code_with_the_registry_are_declared_the_same() -> None:
+    """A body outside the registry with a code of a registry body is owl:sameAs that body (the
+    canonical IRI), and every owl:sameAs of a body points into the registry."""
+    graph = registry_graph()
+    unlinked = list(dataset().query(f"""
+        PREFIX gg: <https://w3id.org/govgraph/ontology#>
+        PREFIX adms: <http://www.w3.org/ns/adms#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        SELECT ?body ?registry WHERE {{
+            GRAPH <{graph}> {{ ?registry a gg:Body ; adms:identifier ?code }}
+            GRAPH ?g {{ ?body a gg:Body ; adms:identifier ?code }}
+            FILTER (?g != <{graph}> && ?body != ?registry)
+            FILTER NOT EXISTS {{ ?body owl:sameAs ?registry }}
+        }}""", use_default_graph_as_union=True))
+    assert not unlinked, [(str(r["body"]), str(r["registry"])) for r in unlinked]
+    links = list(dataset().query(f"""
+        PREFIX gg: <https://w3id.org/govgraph/ontology#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        SELECT ?body ?target (EXISTS {{ GRAPH <{graph}> {{ ?target a gg:Body }} }} AS ?ok)
+        WHERE {{ ?body a gg:Body ; owl:sameAs ?target }}""", use_default_graph_as_union=True))
+    assert links, "no body of the cases is linked to the registry"
+    assert all(r["ok"].value == "true" for r in links), [str(r["target"]) for r in links]
+
+
+def test_the_registry_can_be_left_out_of_the_served_dataset() -> None:
+    from govgraph.web.config import Settings
+    from govgraph.web.reload import dataset_files
+
+    with_registry = {f.path.resolve() for f in dataset_files(Settings())}
+    without = {f.path.resolve() for f in dataset_files(Settings(registry=False))}
+    assert shipped().resolve() in with_registry - without
+    assert without and without < with_registry
+    assert all(REGISTRY not in p.parents for p in without)

@@ -254,7 +254,7 @@ def quotes_of(store: Store, source: str) -> Iterator[tuple[str, str, int, int]]:
     yield from sorted(found, key=lambda r: (r[2], r[3], r[0]))
 
 
-def next_quote_iri(store: OxigraphStore, source: str) -> str:
+def next_quote_iri(store: Store, source: str) -> str:
     """A new quote IRI for ``source``: ``.../quote/<slug>/NN``, one past the highest number."""
     base = f"{GG.rsplit('ontology#', 1)[0]}id/quote/{texts.slug(source)}/"
     rows = store.query("SELECT DISTINCT ?q WHERE { ?q a gg:Quote }")

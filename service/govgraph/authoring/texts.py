@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govgraph.rdf import resources
-from govgraph.rdf.namespaces import GG, PREFIXES
+from govgraph.rdf.namespaces import GG, GGID, PREFIXES
 from govgraph.rdf.sources import InputError, SourceFile
 from govgraph.rdf.store import Store
 from govgraph.validation.locations import locate
@@ -115,3 +115,21 @@ def from_store(store: Store, files: Sequence[SourceFile] = ()) -> dict[str, Sour
 def slug(source_iri: str) -> str:
     """The last path segment of a source IRI (``.../source/<slug>``)."""
     return source_iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def source_iri(given: str, declared: dict[str, SourceText]) -> str:
+    """A source named by IRI, ``source/slug``, ``src:slug``, slug or its text file's path."""
+    path = Path(given)
+    if path.suffix == ".txt" and path.exists():
+        for iri, t in declared.items():
+            if t.path.resolve() == path.resolve():
+                return iri
+        raise InputError(path, "no source document in the data declares this text file",
+                         hint="register it first: govgraph new-case " + given)
+    name = given.rsplit("/", 1)[-1].removeprefix("src:") if "://" not in given else None
+    iri = given if name is None else GGID + "source/" + name
+    if iri not in declared:
+        known = ", ".join(sorted(slug(s) for s in declared)) or "none"
+        raise InputError(given, "no source with a text file has this name",
+                         hint=f"sources with a text: {known}")
+    return iri

@@ -54,9 +54,12 @@ def valid(files: Sequence[sources.SourceFile], log: Progress, *, doing: str) -> 
     return True
 
 
-def data_files(data: Sequence[str] | None) -> list[sources.SourceFile]:
-    """The ``--data`` files, or the shipped dataset when none are given."""
-    return [sources.SourceFile.of(d) for d in data] if data else sources.shipped()
+def data_files(data: Sequence[str] | None, *, registry: bool = True
+               ) -> list[sources.SourceFile]:
+    """The ``--data`` files, or the shipped dataset when none are given (without
+    data/registry/ when ``registry`` is false)."""
+    return ([sources.SourceFile.of(d) for d in data] if data
+            else sources.shipped(registry=registry))
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:

@@ -12,25 +12,6 @@ from rdflib.namespace import RDF, XSD
 from govgraph.authoring import context, fmt, quotes, texts
 from govgraph.cli.common import EXIT_OK, Subparsers, fail
 from govgraph.rdf.namespaces import GG, GGID, PREFIXES
-from govgraph.rdf.sources import InputError
-
-
-def source_iri(given: str, declared: dict[str, texts.SourceText]) -> str:
-    """A source named by IRI, ``source/slug``, ``src:slug``, slug or its text file's path."""
-    path = Path(given)
-    if path.suffix == ".txt" and path.exists():
-        for iri, t in declared.items():
-            if t.path.resolve() == path.resolve():
-                return iri
-        raise InputError(path, "no source document in the data declares this text file",
-                         hint="register it first: govgraph new-case " + given)
-    slug = given.rsplit("/", 1)[-1].removeprefix("src:") if "://" not in given else None
-    iri = given if slug is None else GGID + "source/" + slug
-    if iri not in declared:
-        known = ", ".join(sorted(texts.slug(s) for s in declared)) or "none"
-        raise InputError(given, "no source with a text file has this name",
-                         hint=f"sources with a text: {known}")
-    return iri
 
 
 def quote_node(iri: str, value: str, lang: str, source: str, span: quotes.Span) -> str:
@@ -58,7 +39,7 @@ def case_prefixes(source: str) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     store, files = context.store([args.file] if args.file else [])
     declared = texts.from_store(store, files)
-    source = source_iri(args.source, declared)
+    source = texts.source_iri(args.source, declared)
     text_of = declared[source]
     text = text_of.read()
     every = quotes.occurrences(text, args.text)

@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from govgraph.web.app import create_app
 
     settings = Settings(host=args.host, port=args.port, data=tuple(args.data or ()),
+                        registry=not args.no_registry,
                         store_path=args.store, validate=not args.no_validate,
                         timeout=args.timeout, max_rows=args.max_rows, base_iri=args.base_iri,
                         endpoint=endpoint(args), workers=args.workers,
@@ -62,9 +63,13 @@ def register(sub: Subparsers) -> None:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="serve these files instead of the shipped data (repeatable)")
+    s.add_argument("--no-registry", action="store_true",
+                   help="serve the shipped cases without the registries of data/registry/ "
+                   "(ISTAT's regions, provinces and municipalities): less memory")
     s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
-    s.add_argument("--timeout", type=float, default=30.0, help="query time limit in seconds")
-    s.add_argument("--max-rows", type=int, default=10_000, help="result row cap")
+    s.add_argument("--timeout", type=float, default=Settings().timeout,
+                   help="query time limit in seconds")
+    s.add_argument("--max-rows", type=int, default=Settings().max_rows, help="result row cap")
     s.add_argument("--workers", type=int, default=Settings().workers,
                    help="queries run at once, each in its own worker process")
     s.add_argument("--cache-mb", type=int, default=Settings().cache_mb, metavar="MB",

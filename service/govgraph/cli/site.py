@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     from govgraph.web.app import create_app
     from govgraph.web.site import build_site
 
-    files = data_files(args.data)
+    files = data_files(args.data, registry=not args.no_registry)
     store = load_store(files)
     settings = Settings(base_iri=args.base_iri, validate=False)
     out = Path(args.out)
@@ -33,6 +33,9 @@ def register(sub: Subparsers) -> None:
     b.add_argument("out", metavar="OUT", help="output folder (created if needed)")
     b.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="build from these files instead of the shipped data (repeatable)")
+    b.add_argument("--no-registry", action="store_true",
+                   help="leave out the registries of data/registry/ (ISTAT's territorial "
+                   "bodies: about 25 000 more entities, each a page and its RDF)")
     b.add_argument("--base-iri", default="https://w3id.org/govgraph/",
                    help="public base IRI of the data")
     b.set_defaults(func=run)

@@ -1,35 +1,13 @@
-"""Running SPARQL queries for the service, off the event loop, with limits that really stop them.
+"""Running SPARQL queries for the service and the CLI, off the event loop, with limits that really
+stop them.
 
-The HTTP layer negotiates the response format *before* running a query (one choice for
-SELECT/ASK results, one for graph results) and hands a :class:`QueryRequest` to the executor; the
-executor runs the query, serializes at most ``max_rows`` rows in the chosen format and returns a
-:class:`QueryResponse` (bytes), or raises :class:`QueryTimeout`, :class:`Overloaded`,
-:class:`WorkerCrashed`, ``SyntaxError`` or :class:`NotAcceptable`. Only bytes leave the executor,
-so a result is complete before the HTTP status is sent: a client never gets a 200 with a
-truncated body.
-
-Why processes
-    pyoxigraph cannot cancel a running query, so a query run in a thread keeps burning CPU and
-    memory after its client got a time-out. :class:`ProcessExecutor` runs each query of the
-    embedded store in a worker *process*; on time-out the worker is killed (SIGTERM, then SIGKILL
-    after ``grace`` seconds), reaped and replaced, and the operating system takes its memory back.
-
-    The worker processes, the slow lane and their trade-offs: :mod:`govgraph.querying.pool`.
-
-Admission
-    A request to the embedded store first needs one of the ``workers`` workers; while all are
-    busy it waits, at most ``timeout`` seconds, in a queue of ``queue`` places (default 64:
-    enough for many clients to wait their turn instead of being refused). A full queue, or no
-    free worker within that time, is :class:`Overloaded` (HTTP 503, worth retrying). Once
-    running, the query has ``timeout`` seconds. A worker that dies while running a query
-    (segfault, OOM killer) is reaped and replaced, and the request gets :class:`WorkerCrashed`.
-    Answers may be kept for repeated requests (``cache_bytes``,
-    :mod:`govgraph.querying.resultcache`).
-
-Other stores
-    A remote store (HTTP) needs no process isolation: its queries run in a thread pool of
-    ``workers`` threads with the same admission queue, and rely on the HTTP client's time-out to
-    end; :class:`QueryTimeout` is raised after ``timeout`` seconds either way.
+The caller negotiates the format first and hands a :class:`QueryRequest` to
+:class:`ProcessExecutor`; it admits the request (``workers`` at a time, ``queue`` waiting, else
+:class:`Overloaded`), runs it within ``timeout`` seconds (:class:`QueryTimeout`) in a worker
+process for the embedded store (:mod:`govgraph.querying.pool`) or a thread for a remote one, and
+returns a :class:`QueryResponse`: bytes, complete before any HTTP status is sent, so a client
+never gets a 200 with a truncated body. Repeated requests may be answered from the
+:mod:`govgraph.querying.resultcache`.
 """
 
 from __future__ import annotations

@@ -131,8 +131,9 @@ _MAY_SERVE = re.compile(r"service|\\[uU]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Shape:
-    """What the query's tokens tell before it is parsed: its form and its dataset clauses."""
+class Outline:
+    """What the query's tokens tell before it is parsed: its form and its dataset clauses (not
+    a SHACL shape)."""
 
     form: str | None  # select, ask, construct, describe, an update keyword, or None
     update: bool
@@ -161,7 +162,8 @@ _WORDS = frozenset({"prefix", "base", "select", "ask", "construct", "describe", 
                     *UPDATE_KEYWORDS})
 
 
-def shape(query: str) -> Shape:
+def outline(query: str) -> Outline:
+    """The :class:`Outline` of a query, from its tokens."""
     prefixes = dict(PREFIXES)
     base = ""
     form: str | None = None
@@ -199,4 +201,4 @@ def shape(query: str) -> Shape:
             elif target.kind == "name" and ":" in target.text:
                 prefix, _, local = target.text.partition(":")
                 graphs[named].append(prefixes.get(prefix, prefix + ":") + local)
-    return Shape(form, update, tuple(graphs[False]), tuple(graphs[True]), deepest, alternatives)
+    return Outline(form, update, tuple(graphs[False]), tuple(graphs[True]), deepest, alternatives)

@@ -1,51 +1,12 @@
-"""The worker processes that run the embedded store's queries, and the slow lane.
+"""The worker processes that run the embedded store's queries, so that a query past its time
+limit can be stopped for real (pyoxigraph cannot cancel a query; a process can be killed).
 
-Design (embedded store)
-    The store is loaded once, in the parent. The constructor forks one *zygote* process
-    (multiprocessing ``fork`` context); the zygote starts no thread, so it can fork the query
-    workers safely at any later time, each worker inheriting the loaded store copy-on-write (no
-    reload, no copy until a page is written; ``gc.freeze()`` in the zygote keeps Python's
-    collector from touching the inherited objects). The parent talks to the zygote over one
-    socket (``spawn``/``retire``/``stop``) and gets each worker's end of a socket pair back by
-    fd passing, so requests and replies go straight between parent and worker. The zygote is
-    the workers' parent: it reaps them, so a pid the parent was told is gone cannot be reused
-    behind its back. Requests cross as plain tuples (formats as media types), replies as a
-    :class:`QueryResponse` (bytes) or a picklable exception (``SyntaxError`` and
-    :class:`NotAcceptable` keep their type and message).
-
-Two lanes: cheap queries are not slowed down by expensive ones
-    A query still running after ``demote_after`` seconds (default 0.25 s; the named queries
-    answer in milliseconds) is *demoted*: its worker's CPU priority is lowered to nice 19
-    (``setpriority``, allowed on one's own processes), so the kernel runs every normal-priority
-    query first and gives the long one the cores' idle time; and the pool starts another worker
-    in its place, so ``workers`` processes stay free for the next cheap queries. At most
-    ``slow`` queries (default: ``workers``) run demoted beside the ``workers`` regular ones; a
-    query demoted beyond that keeps its place in the pool. A process may not raise its priority
-    again, so a demoted worker is retired once its query is over and a fresh one (a fork of the
-    zygote: milliseconds) takes its place. This is a two-level feedback queue: no query is
-    classified in advance; the ones that show they are long give way.
-
-Trade-offs
-    * The zygote is forked from the parent in the constructor, which may already run threads
-      (tests; an app built inside a server). fork() copies only the calling thread, so a lock
-      another thread held at that moment stays held in the zygote. The zygote and the workers
-      only read the store and run Python code, so this is safe unless another thread is inside
-      the store at fork time: build the executor before serving (the CLI does).
-    * The zygote inherits the parent's file descriptors (a listening socket, other executors'
-      sockets); it holds them until it exits. It exits on ``close()``, on SIGTERM, at
-      interpreter exit (daemon process) and when the parent's end of its socket closes; workers
-      get SIGKILL when the zygote dies (``PR_SET_PDEATHSIG``, Linux).
-    * On-disk store (``store_path``): RocksDB runs background threads and holds internal locks,
-      so workers do not use the inherited handle; each opens the directory read-only
-      (``pyoxigraph.Store.read_only``, ~15 ms per worker start) and sees the data as of that
-      moment, which is fine for a store that is loaded before serving and not written after.
-    * Memory: a worker starts as a copy-on-write image of the zygote; a long query's memory
-      belongs to its worker and is released when the worker is killed.
-    * Each query pays a process hop (pickling the request and the reply's bytes, socket
-      round trip) on top of the thread hop a thread pool costs anyway: measured on the shipped
-      data, ASK 111 µs vs 49 µs in a thread, a 50-row SELECT 427 µs vs 346 µs — about 60-80 µs.
-    * A request waits at most ``timeout`` for a worker, then runs at most ``timeout``; the
-      time-out then costs ``grace`` (SIGTERM to reap) and a fork to replace the worker.
+A *zygote* process, forked once from the loaded store, forks the workers (copy-on-write, no
+reload); requests and replies go straight between the parent and a worker over a socket. A query
+still running after ``demote_after`` seconds is *demoted* (nice 19) and a new worker takes its
+place, so cheap queries never wait behind long ones (the "slow lane"); a worker that died or
+grew beyond ``recycle_mib`` is replaced. The design and its trade-offs: docs/reliability.md,
+"The worker processes"; the figures: bench/RESULTS.md.
 """
 
 from __future__ import annotations

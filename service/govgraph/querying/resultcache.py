@@ -1,14 +1,10 @@
-"""Answers already computed, kept for the next identical request.
+"""Answers already computed, kept for the next identical request (embedded store only).
 
-The embedded store is not written while it is served (a reload builds a new store and a new
-executor, and with it a new cache), so an answer stays right for as long as its cache lives.
-Named queries and linked-data pages ask the same few questions again and again; a repeated
-question is answered from here without a worker process or a query parse (~1.4 ms for the
-``representations`` query alone). Entries are whole serialized responses, kept in
-least-recently-used order within ``max_bytes``; one larger than ``max_entry`` bytes is not kept.
-A remote store gets no cache: its data can change behind the service's back.
-
-Only the event loop's thread uses a cache (:meth:`ProcessExecutor.run`), so it takes no lock.
+The embedded store is not written while it is served (a reload builds a new store, executor and
+cache), so an answer stays right for as long as its cache lives; a remote store's data can change
+behind the service's back, so it gets no cache. Entries are whole serialized responses in
+least-recently-used order within ``max_bytes``. Only the event loop's thread uses a cache
+(:meth:`ProcessExecutor.run`), so it takes no lock. Figures: bench/RESULTS.md.
 """
 
 from __future__ import annotations

@@ -69,10 +69,21 @@ class SourceFile:
         return cls(path=path, graph=graph or GGG + path.stem, format=fmt.rdf)
 
 
-def shipped(*, data: bool = True) -> list[SourceFile]:
-    """The ontology and, unless ``data`` is false, the shipped data."""
+#: The folder of data/ that holds the generated registries (docs/registry.md).
+REGISTRY = "registry"
+
+
+def is_registry(path: Path) -> bool:
+    """Whether ``path`` is a registry file (under data/registry/)."""
+    return (resources.folder("data") / REGISTRY) in path.resolve().parents
+
+
+def shipped(*, data: bool = True, registry: bool = True) -> list[SourceFile]:
+    """The ontology and, unless ``data`` is false, the shipped data: the cases and reference
+    data, and, unless ``registry`` is false, the registries of data/registry/."""
     kinds = ("ontology", "data") if data else ("ontology",)
-    return [SourceFile.of(p) for kind in kinds for p in resources.files(kind, *FORMATS)]
+    return [SourceFile.of(p) for kind in kinds for p in resources.files(kind, *FORMATS)
+            if registry or not is_registry(p)]
 
 
 def with_context(paths: Sequence[str | Path]) -> list[SourceFile]:

@@ -1,20 +1,12 @@
 """The validation cache's data (``govgraph validate ... --cache DIR``): the files, parsed, in an
-on-disk store.
+on-disk store, so an incremental run does not parse the files that did not change.
 
-An incremental run at 10^6 triples spent most of its time parsing the files that had not
-changed (4 s of 9). The cache keeps them parsed in a pyoxigraph (RocksDB) store,
-``DIR/store/``, which opens in well under a second; a run re-loads only the files whose content
-changed since the store last saw them, and ``--changed`` checks the focus nodes of the change
-on it.
-
-``DIR/store.json`` records, per file (absolute path), the named graph it was loaded into and the
-SHA-256 of the content loaded, and the store's number of triples. It is deleted before the store
-is written and written again (atomically) once the store holds exactly the files it lists; a
-store without it (a run that was killed, a disk that filled up) is built again from the files.
-So is the store when a file to re-load has a graph it shares with another file, or may declare
-graphs of its own (TriG, N-Quads, JSON-LD), since removing its old content would then need more
-than its own graph. A changed file is parsed before the store is opened: a syntax error leaves
-the store as it was.
+``DIR/store/`` is a pyoxigraph (RocksDB) store; ``DIR/store.json`` records per file the named
+graph and the SHA-256 of what was loaded. A run re-loads only changed files; the record is
+deleted before the store is written and rewritten atomically after, so a store without it (a
+killed run, a full disk) is rebuilt from the files, as is one whose changed file shares a graph
+or may declare graphs of its own (TriG, N-Quads, JSON-LD). A changed file is parsed before the
+store is opened: a syntax error leaves the store as it was. Figures: bench/RESULTS-validation.md.
 """
 
 from __future__ import annotations

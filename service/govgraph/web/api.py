@@ -31,6 +31,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from govgraph import formats
+from govgraph.authoring import lookup
 from govgraph.querying import queries
 from govgraph.querying.executor import QueryRequest
 from govgraph.querying.queries import NamedQuery, Param, QueryError
@@ -217,53 +218,72 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def router() -> APIRouter:
-    """The ``/api`` routes; the query library is read once, when the app is built."""
-    library = queries.library()
-    r = APIRouter(prefix="/api", tags=["named queries"])
+class Library:
+    """The handlers that read the whole query library (read once, when the app is built)."""
 
-    def list_queries() -> dict[str, Any]:
-        return {"queries": [describe(q) for q in library.values()]}
+    def __init__(self, library: Mapping[str, NamedQuery]) -> None:
+        self.queries = dict(library)
 
-    r.add_api_route("/queries", list_queries, methods=["GET"], summary="The query library",
-                    description="Every named query with its parameters, examples and links.")
+    def list_queries(self) -> dict[str, Any]:
+        return {"queries": [describe(q) for q in self.queries.values()]}
 
-    def text(name: str, request: Request) -> Response:
-        if name not in library:
-            return _unknown(name, library)
+    def text(self, name: str, request: Request) -> Response:
+        if name not in self.queries:
+            return _unknown(name, self.queries)
         wanted = "application/sparql-query" in request.headers.get("accept", "")
         media = "application/sparql-query" if wanted else "text/plain"
-        return Response(standalone(library[name].sparql), media_type=f"{media}; charset=utf-8")
+        return Response(standalone(self.queries[name].sparql),
+                        media_type=f"{media}; charset=utf-8")
 
-    r.add_api_route("/queries/{name}.rq", text, methods=["GET"], response_class=Response,
+    async def any_query(self, name: str, request: Request) -> Response:
+        if name not in self.queries:
+            return _unknown(name, self.queries)
+        return await run(request, self.queries[name])
+
+
+def lookup_route(request: Request, q: str, kind: str | None = None,
+                 limit: int = 20) -> dict[str, Any]:
+    """Entities by name or identifier, best first (the same code as ``govgraph find``)."""
+    found = lookup.find(request.app.state.store, q, kind=kind, limit=max(1, min(limit, 200)))
+    return {"query": q, "results": [{**m.entity.as_json(), "score": m.score,
+                                     "matched": m.matched} for m in found]}
+
+
+def router() -> APIRouter:
+    """The ``/api`` routes: the library, each query's text, and a route per named query."""
+    library = Library(queries.library())
+    r = APIRouter(prefix="/api", tags=["named queries"])
+    r.add_api_route("/queries", library.list_queries, methods=["GET"],
+                    summary="The query library",
+                    description="Every named query with its parameters, examples and links.")
+    r.add_api_route("/queries/{name}.rq", library.text, methods=["GET"], response_class=Response,
                     summary="A named query's SPARQL text",
                     description="The query with PREFIX lines for the prefixes it uses, to copy "
                     "into any SPARQL 1.1 endpoint (text/plain; application/sparql-query if "
                     "asked for).",
                     responses={200: {"content": {"text/plain": {},
                                                  "application/sparql-query": {}}}})
-
-    for query in library.values():
+    for query in library.queries.values():
         path = f"/queries/{query.name}"
         r.add_api_route(path, _handler(query), methods=["GET"], response_class=Response,
                         name=f"query-{query.name}", summary=query.title,
                         description=query.description, responses=_RESPONSES,
                         openapi_extra=openapi(query, "/api" + path))
-    if REPRESENTATIONS in library:
-        query = library[REPRESENTATIONS]
+    if REPRESENTATIONS in library.queries:
+        query = library.queries[REPRESENTATIONS]
         r.add_api_route("/representations", _handler(query), methods=["GET"],
                         response_class=Response, name="representations",
                         summary=f"{query.title} (the named query {REPRESENTATIONS!r})",
                         description=query.description, responses=_RESPONSES,
                         openapi_extra=openapi(query, "/api/representations"))
-
-    async def any_query(name: str, request: Request) -> Response:
-        if name not in library:
-            return _unknown(name, library)
-        return await run(request, library[name])
-
-    r.add_api_route("/queries/{name}", any_query, methods=["GET"], response_class=Response,
-                    include_in_schema=False)
+    r.add_api_route("/queries/{name}", library.any_query, methods=["GET"],
+                    response_class=Response, include_in_schema=False)
+    r.add_api_route("/lookup", lookup_route, methods=["GET"], tags=["look-up"],
+                    summary="Find entities by name or identifier",
+                    description="The bodies, forums, persons, posts, concepts and sources whose "
+                    "name or identifier matches q (accents and case ignored; prefixes and single "
+                    "words match), best first: IRI, kind, labels, identifiers "
+                    "(govgraph find).")
     return r
 
 

@@ -19,6 +19,7 @@ from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf.store import Store
 from govgraph.web import api, errors, pages, sparql, texts
 from govgraph.web.config import Settings
+from govgraph.web.head import HeadAsGet
 
 
 def create_app(settings: Settings, store: Store) -> FastAPI:
@@ -40,17 +41,20 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.executor = executor
+    #: What ``GET /sparql`` shows a browser: the query page (web.sparql does not import pages).
+    app.state.query_page = pages.query_page
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_credentials=False,
-        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "X-Govgraph-Truncated", "X-Govgraph-Rows", "X-Govgraph-Warning",
                         "X-Govgraph-Cache"],
         max_age=86400,
     )
+    app.add_middleware(HeadAsGet)  # outermost: HEAD gets the headers of the compressed GET
 
     errors.install(app)
     app.include_router(sparql.router())

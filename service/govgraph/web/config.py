@@ -14,6 +14,8 @@ class Settings:
     port: int = 8000
     #: Files to serve; empty means the shipped ontology and data.
     data: tuple[Path, ...] = ()
+    #: With the shipped data, also the registries of data/registry/ (ISTAT's territorial bodies).
+    registry: bool = True
     #: On-disk store directory (survives restarts); None keeps the store in memory.
     store_path: Path | None = None
     #: Validate the data with the shapes before serving it.

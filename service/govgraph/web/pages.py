@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -109,126 +110,155 @@ class Site:
         return HTMLResponse(html, status_code=status, headers=headers)
 
 
+# --- the pages: each a view answering HTML or an RDF format -------------------------------------
+
+View = Callable[[Request, str, Format | None], Response]
+
+
+def home(request: Request, _path: str, _fmt: Format | None) -> Response:
+    site = site_of(request)
+    ctx = site.ctx(request)
+    counts = site.cache.get(ctx.store, "counts", lambda: class_counts(ctx.store))
+    forums = sorted((ctx.link(f) for f in counts.get("forums", [])),
+                    key=lambda link: link.label.lower())
+    return site.render(ctx, "home.html", counts=counts["numbers"], forums=forums,
+                       dumps=[f.suffix for f in formats.dumps()])
+
+
+def query(request: Request, _path: str, _fmt: Format | None) -> Response:
+    return query_page(request)
+
+
+def ontology(request: Request, path: str, fmt: Format | None) -> Response:
+    site = site_of(request)
+    ctx = site.ctx(request)
+    onto = ctx.iris.iri(path)
+    triples = linkeddata.ontology_triples(ctx.store, onto)
+    return negotiated(
+        request, path, fmt, rdf=lambda: triples or None,
+        html=lambda: site.render(ctx, "ontology.html", **ontology_view(ctx, onto))
+        if triples else None,
+        not_found=lambda f: site.missing(ctx, f))
+
+
+def shapes(request: Request, path: str, fmt: Format | None) -> Response:
+    site = site_of(request)
+    ctx = site.ctx(request)
+    triples = site.cache.get(ctx.store, "shapes", shape_triples)
+    return negotiated(
+        request, path, fmt, rdf=lambda: triples,
+        html=lambda: site.render(ctx, "shapes.html", **shapes_view(ctx, triples)),
+        not_found=lambda f: site.missing(ctx, f))
+
+
+def dataset(request: Request, path: str, fmt: Format | None) -> Response:
+    site = site_of(request)
+    ctx = site.ctx(request)
+    triples = site.cache.get(ctx.store, "void", lambda: linkeddata.dataset_description(
+        ctx.store, ctx.iris.base_iri, lambda name: dump_size(site, ctx.store, name)))
+    return negotiated(
+        request, path, fmt, rdf=lambda: triples,
+        html=lambda: site.render(ctx, "dataset.html", triples=described(ctx, triples),
+                                 iri=linkeddata.dataset_iri(ctx.iris.base_iri)),
+        not_found=lambda f: site.missing(ctx, f))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page: its address, the view that answers it, and how the static site writes it."""
+
+    path: str
+    view: View
+    #: Also served in each linked-data format at ``path.ttl``, ``path.jsonld``, ...
+    rdf_files: bool = False
+    #: What the static site asks for (the HTML page, else the default RDF format).
+    accept: str = HTML
+
+    def site_file(self) -> str:
+        """The static site's file for it: ``index.html`` under the path for HTML."""
+        return (self.path.strip("/") + "/index.html").lstrip("/") if self.accept == HTML \
+            else self.path.lstrip("/")
+
+
+#: Every page. A new page is one entry here (and its template); its route, HEAD and its place
+#: in the static site follow.
+PAGES: tuple[Page, ...] = (
+    Page("/", home),
+    Page("/query", query),
+    Page("/ontology", ontology, rdf_files=True),
+    Page("/shapes", shapes, rdf_files=True),
+    Page("/dataset", dataset, rdf_files=True),
+    Page("/.well-known/void", dataset, accept="text/turtle"),
+)
+
+
+def page_handler(page: Page) -> Callable[[Request], Response]:
+    def handler(request: Request) -> Response:
+        return page.view(request, page.path, None)
+    return handler
+
+
+def page_file_handler(page: Page) -> Callable[[Request, str], Response]:
+    def handler(request: Request, suffix: str) -> Response:
+        fmt = formats.page_suffix(suffix)
+        return page.view(request, page.path, fmt) if fmt else missing(request)
+    return handler
+
+
+def entity(request: Request, rest: str) -> Response:
+    """``/id/...``: an entity, as an HTML page or in an RDF format (by suffix or Accept)."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    stem, fmt = split_suffix(rest)
+    path = "/id/" + stem
+    iri = ctx.iris.iri(path)
+    found = valid_iri(iri) and linkeddata.exists(ctx.store, iri)
+    return negotiated(
+        request, path, fmt,
+        rdf=lambda: linkeddata.describe(ctx.store, iri) if found else None,
+        html=lambda: site.render(ctx, "entity.html", **entity_view(ctx, iri))
+        if found else None,
+        not_found=lambda f: site.missing(ctx, f))
+
+
+def dump(request: Request, name: str) -> Response:
+    """``/dumps/govgraph.{suffix}[.gz]``: the whole dataset (:func:`govgraph.rdf.export.dump`)."""
+    store: Store = request.app.state.store
+    stem = name.removeprefix("govgraph.")
+    data = site_of(request).cache.get(store, "dump:" + stem,
+                                      lambda: linkeddata.dump_bytes(store, stem))
+    fmt = formats.dump_named(stem.removesuffix(".gz"))
+    if not name.startswith("govgraph.") or data is None or fmt is None:
+        return PlainTextResponse("no such dump; see /dataset\n", status_code=404)
+    media = "application/gzip" if stem.endswith(".gz") else \
+        fmt.media_type + ("; charset=utf-8" if fmt.name != "jsonld" else "")
+    headers = {"Content-Disposition": f'attachment; filename="{name}"',
+               "ETag": etags.make(store.version, stem)}
+    if etags.fresh(request, headers["ETag"]):
+        return etags.not_modified(headers)
+    return Response(data, media_type=media, headers=headers)
+
+
+def yasgui(name: str) -> Response:
+    return static_file(yasgui_dir(), name, allowed=YASGUI_FILES)
+
+
+def static(name: str) -> Response:
+    return static_file(HERE / "static", name)
+
+
 def router() -> APIRouter:
-    """The linked-data routes and pages (one :class:`Site` per app, see :func:`site_of`)."""
+    """The routes of :data:`PAGES`, entities, dumps and static files (one :class:`Site` per
+    app, see :func:`site_of`)."""
     r = APIRouter(include_in_schema=False)
-
-    @r.get("/")
-    def home(request: Request) -> Response:
-        site = site_of(request)
-        ctx = site.ctx(request)
-        counts = site.cache.get(ctx.store, "counts", lambda: class_counts(ctx.store))
-        forums = sorted((ctx.link(f) for f in counts.get("forums", [])),
-                        key=lambda link: link.label.lower())
-        return site.render(ctx, "home.html", counts=counts["numbers"], forums=forums,
-                           dumps=[f.suffix for f in formats.dumps()])
-
-    @r.get("/id/{rest:path}")
-    def entity(request: Request, rest: str) -> Response:
-        site = site_of(request)
-        ctx = site.ctx(request)
-        stem, suffix = split_suffix(rest)
-        path = "/id/" + stem
-        iri = ctx.iris.iri(path)
-        found = valid_iri(iri) and linkeddata.exists(ctx.store, iri)
-        return negotiated(
-            request, path, suffix,
-            rdf=lambda: linkeddata.describe(ctx.store, iri) if found else None,
-            html=lambda: site.render(ctx, "entity.html", **entity_view(ctx, iri))
-            if found else None,
-            not_found=lambda s: site.missing(ctx, s))
-
-    def ontology(request: Request, suffix: Format | None) -> Response:
-        site = site_of(request)
-        ctx = site.ctx(request)
-        onto = ctx.iris.iri("/ontology")
-        triples = linkeddata.ontology_triples(ctx.store, onto)
-        return negotiated(
-            request, "/ontology", suffix, rdf=lambda: triples or None,
-            html=lambda: site.render(ctx, "ontology.html", **ontology_view(ctx, onto))
-            if triples else None,
-            not_found=lambda s: site.missing(ctx, s))
-
-    def shapes(request: Request, suffix: Format | None) -> Response:
-        site = site_of(request)
-        ctx = site.ctx(request)
-        triples = site.cache.get(ctx.store, "shapes", shape_triples)
-        return negotiated(
-            request, "/shapes", suffix, rdf=lambda: triples,
-            html=lambda: site.render(ctx, "shapes.html", **shapes_view(ctx, triples)),
-            not_found=lambda s: site.missing(ctx, s))
-
-    def dataset(request: Request, suffix: Format | None, path: str = "/dataset") -> Response:
-        site = site_of(request)
-        ctx = site.ctx(request)
-        triples = site.cache.get(ctx.store, "void", lambda: linkeddata.dataset_description(
-            ctx.store, ctx.iris.base_iri, lambda name: dump_size(site, ctx.store, name)))
-        return negotiated(
-            request, path, suffix, rdf=lambda: triples,
-            html=lambda: site.render(ctx, "dataset.html", triples=described(ctx, triples),
-                                     iri=linkeddata.dataset_iri(ctx.iris.base_iri)),
-            not_found=lambda s: site.missing(ctx, s))
-
-    @r.get("/ontology")
-    def ontology_page(request: Request) -> Response:
-        return ontology(request, None)
-
-    @r.get("/ontology.{suffix}")
-    def ontology_file(request: Request, suffix: str) -> Response:
-        fmt = formats.page_suffix(suffix)
-        return ontology(request, fmt) if fmt else missing(request)
-
-    @r.get("/shapes")
-    def shapes_page(request: Request) -> Response:
-        return shapes(request, None)
-
-    @r.get("/shapes.{suffix}")
-    def shapes_file(request: Request, suffix: str) -> Response:
-        fmt = formats.page_suffix(suffix)
-        return shapes(request, fmt) if fmt else missing(request)
-
-    @r.get("/dataset")
-    def dataset_page(request: Request) -> Response:
-        return dataset(request, None)
-
-    @r.get("/dataset.{suffix}")
-    def dataset_file(request: Request, suffix: str) -> Response:
-        fmt = formats.page_suffix(suffix)
-        return dataset(request, fmt) if fmt else missing(request)
-
-    @r.get("/.well-known/void")
-    def void(request: Request) -> Response:
-        return dataset(request, None, "/.well-known/void")
-
-    @r.get("/dumps/{name}")
-    def dumps(request: Request, name: str) -> Response:
-        stem = name.removeprefix("govgraph.")
-        data = site_of(request).cache.get(request.app.state.store, "dump:" + stem,
-                              lambda: linkeddata.dump_bytes(request.app.state.store, stem))
-        if not name.startswith("govgraph.") or data is None:
-            return PlainTextResponse("no such dump; see /dataset\n", status_code=404)
-        fmt = formats.dump_named(stem.removesuffix(".gz"))
-        assert fmt is not None
-        media = "application/gzip" if stem.endswith(".gz") else \
-            fmt.media_type + ("; charset=utf-8" if fmt.name != "jsonld" else "")
-        headers = {"Content-Disposition": f'attachment; filename="{name}"',
-                   "ETag": etags.make(request.app.state.store.version, stem)}
-        if etags.fresh(request, headers["ETag"]):
-            return etags.not_modified(headers)
-        return Response(data, media_type=media, headers=headers)
-
-    @r.get("/query")
-    def query(request: Request) -> Response:
-        return query_page(request)
-
-    @r.get("/static/yasgui/{name}")
-    def yasgui(name: str) -> Response:
-        return static_file(yasgui_dir(), name, allowed=YASGUI_FILES)
-
-    @r.get("/static/{name}")
-    def static(name: str) -> Response:
-        return static_file(HERE / "static", name)
-
+    for page in PAGES:
+        r.add_api_route(page.path, page_handler(page), methods=["GET"])
+        if page.rdf_files:
+            r.add_api_route(page.path + ".{suffix}", page_file_handler(page), methods=["GET"])
+    r.add_api_route("/id/{rest:path}", entity, methods=["GET"])
+    r.add_api_route("/dumps/{name}", dump, methods=["GET"])
+    r.add_api_route("/static/yasgui/{name}", yasgui, methods=["GET"])
+    r.add_api_route("/static/{name}", static, methods=["GET"])
     return r
 
 

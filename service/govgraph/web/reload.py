@@ -60,8 +60,10 @@ class Refused(Exception):
 
 
 def dataset_files(settings: Settings) -> list[SourceFile]:
-    """The files to serve: ``settings.data``, or the shipped ontology and data."""
-    return [SourceFile.of(d) for d in settings.data] or sources.shipped()
+    """The files to serve: ``settings.data``, or the shipped ontology and data (with the
+    registries unless ``settings.registry`` is false)."""
+    return [SourceFile.of(d) for d in settings.data] or sources.shipped(
+        registry=settings.registry)
 
 
 def load_dataset(settings: Settings, *, log: Log = stderr, label: str = "govgraph serve"

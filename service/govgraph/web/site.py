@@ -12,7 +12,7 @@ from govgraph import formats
 from govgraph.rdf.store import Store
 from govgraph.web import linkeddata, texts
 from govgraph.web.linkeddata import IriMap
-from govgraph.web.pages import HERE, HTML
+from govgraph.web.pages import HERE, HTML, PAGES
 
 
 async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
@@ -38,28 +38,27 @@ async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
 
 
 def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
-    """Write the pages (``index.html`` under each path), the RDF of every entity, the dumps,
-    the dataset metadata and the ontology docs under ``out``; returns the files written."""
-    SUFFIXES = [f.suffix for f in formats.pages()]
-    targets: list[tuple[str, str, str]] = [
-        ("/", HTML, "index.html"), ("/query", HTML, "query/index.html"),
-        ("/ontology", HTML, "ontology/index.html"), ("/shapes", HTML, "shapes/index.html"),
-        ("/dataset", HTML, "dataset/index.html"), ("/.well-known/void", "text/turtle",
-                                                    ".well-known/void"),
-        *((f"/static/{p.name}", "*/*", f"static/{p.name}") for p in (HERE / "static").iterdir()),
-        *((f"/dumps/govgraph.{n}{gz}", "*/*", f"dumps/govgraph.{n}{gz}")
-          for n in (f.suffix for f in formats.dumps()) for gz in ("", ".gz")),
-        *((p, "*/*", p[1:]) for p in texts.paths()),
-    ]
-    for stem in ("/ontology", "/shapes", "/dataset"):
-        targets += [(f"{stem}.{s}", "*/*", f"{stem[1:]}.{s}") for s in SUFFIXES]
+    """Write the pages of :data:`govgraph.web.pages.PAGES` (``index.html`` under each path) and
+    their RDF files, the RDF of every entity, the dumps and the static files under ``out``;
+    returns the files written."""
+    suffixes = [f.suffix for f in formats.pages()]
+    targets: list[tuple[str, str, str]] = []
+    for page in PAGES:
+        targets.append((page.path, page.accept, page.site_file()))
+        if page.rdf_files:
+            targets += [(f"{page.path}.{s}", "*/*", f"{page.path[1:]}.{s}") for s in suffixes]
+    targets += [(f"/static/{p.name}", "*/*", f"static/{p.name}")
+                for p in (HERE / "static").iterdir()]
+    targets += [(f"/dumps/govgraph.{f.suffix}{gz}", "*/*", f"dumps/govgraph.{f.suffix}{gz}")
+                for f in formats.dumps() for gz in ("", ".gz")]
+    targets += [(p, "*/*", p[1:]) for p in texts.paths()]
     iris = IriMap(base_iri)
     for iri in linkeddata.entities(store, base_iri + "id/"):
         path = iris.path(iri)
         if path is None or "." in path or ".." in path.split("/"):
             continue
         targets.append((path, HTML, path[1:] + "/index.html"))
-        targets += [(f"{path}.{s}", "*/*", f"{path[1:]}.{s}") for s in SUFFIXES]
+        targets += [(f"{path}.{s}", "*/*", f"{path[1:]}.{s}") for s in suffixes]
 
     async def fetch_all() -> list[Path]:
         written: list[Path] = []

@@ -1,41 +1,12 @@
 """The SPARQL 1.1 Protocol endpoint ``/sparql``: read-only, negotiated, limited, cacheable.
 
-Operations (W3C SPARQL 1.1 Protocol, section 2.1):
-
-* ``GET /sparql?query=...``, ``POST`` ``application/x-www-form-urlencoded`` (``query=...`` in the
-  body, dataset parameters in the body or the URL) and ``POST`` ``application/sparql-query``
-  (the body is the query, UTF-8 only; dataset parameters in the URL). Parameters are
-  percent-decoded exactly once; exactly one ``query`` is required.
-* ``default-graph-uri`` / ``named-graph-uri`` (repeatable) give the dataset and take precedence
-  over ``FROM`` / ``FROM NAMED`` in the query. Without either, the default graph is the union of
-  all graphs and every named graph is available (``sd:UnionDefaultGraph``).
-* ``GET /sparql`` without a query returns the SPARQL 1.1 Service Description (Turtle, JSON-LD,
-  RDF/XML or N-Triples), or for a browser the query page of ``/query`` (:mod:`govgraph.web.pages`).
-
-Results are negotiated *before* the query runs (:mod:`govgraph.web.conneg`): SELECT/ASK as SPARQL
-JSON (the default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (the default), N-Triples,
-JSON-LD, RDF/XML, TriG or N-Quads. ``format=`` (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``,
-``nt``, ``jsonld``, ``rdfxml``, ``trig``, ``nq`` or a media type) overrides ``Accept`` for
-browsers; ``json`` and ``xml`` mean JSON-LD and RDF/XML for graph results.
-
-Safety and limits. The endpoint is read-only: SPARQL Update in any form (the ``update``
-parameter, an ``application/sparql-update`` body, or an update sent as a query) gets 403. A query
-must not make the server reach the network or the file system, so it is refused (400) when it
-contains ``SERVICE`` -- found on the query's tokens, after comments, string literals and IRIs are
-set aside, and under every reading of ``<`` (IRI or less-than) the SPARQL grammar allows. Graph
-IRIs that name no graph of the dataset are refused (400, naming the IRI) in ``FROM`` and
-``FROM NAMED``: the store never dereferences them, and a typo should not silently give an empty
-answer. In ``default-graph-uri`` / ``named-graph-uri`` such an IRI is refused too, except an
-``http(s)`` IRI of a public host, which is an empty graph: the W3C Protocol tests name
-``http://kasei.us/2009/09/sparql/data/data0.rdf`` and expect success. A query running longer
-than ``settings.timeout`` gets 503 with ``Retry-After``; a body larger than ``settings.max_body``
-gets 413. A result larger than ``settings.max_rows`` is cut to that many rows (solutions or
-triples) and still sent with 200, marked by ``X-Govgraph-Truncated: true``,
-``X-Govgraph-Rows: N`` and a human-readable ``X-Govgraph-Warning`` (the HTTP ``Warning``
-header is obsolete, RFC 9111).
-
-Caching: a weak ``ETag`` from the dataset version and the request (query, dataset, chosen
-formats, row cap); ``If-None-Match`` gives 304 without running the query.
+``GET``/``POST`` a query (W3C SPARQL 1.1 Protocol 2.1: form or direct POST, dataset parameters),
+or ``GET`` without one for the service description (or, for a browser, the query page). The
+result format is chosen before the query runs (:mod:`govgraph.formats`, ``format=`` over
+``Accept``); updates are 403; ``SERVICE`` and unknown graph IRIs are 400, so a query never makes
+the server reach the network or the file system; results are capped at ``max_rows`` and marked
+``X-Govgraph-Truncated``; a weak ``ETag`` gives 304. Every refusal is raised and answered by
+:mod:`govgraph.web.errors`. The rules in full: docs/reliability.md, "The SPARQL endpoint".
 """
 
 from __future__ import annotations
@@ -53,9 +24,9 @@ from starlette.concurrency import run_in_threadpool
 from govgraph import formats
 from govgraph.formats import Format
 from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryResponse
-from govgraph.querying.guard import Shape, shape, uses_service
+from govgraph.querying.guard import Outline, outline, uses_service
 from govgraph.rdf.store import Store, version_of
-from govgraph.web import conneg, description, etags, pages
+from govgraph.web import conneg, description, etags
 from govgraph.web.config import Settings
 from govgraph.web.errors import ProtocolError
 
@@ -70,8 +41,8 @@ CACHE_SECONDS = 300
 #: about as long as a hop to a thread); longer ones are checked in a thread.
 INLINE_CHECK = 4096
 #: What the checks found in the last queries up to this many characters is kept, by text: a
-#: client running a long query again (a notebook, a dashboard) is not lexed again (2 ms for the
-#: 7.5 kB representations query).
+#: client running a long query again (a notebook, a dashboard) is not lexed again (figures:
+#: bench/RESULTS.md).
 CHECKED_TEXT, CHECKED_QUERIES = 16384, 256
 
 
@@ -229,121 +200,130 @@ def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
 # --- The endpoint ---------------------------------------------------------------------------
 
 
+_checked: OrderedDict[str, tuple[Outline, bool]] = OrderedDict()
+_descriptions: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+#: Service descriptions kept (by dataset version, endpoint and format).
+DESCRIPTIONS = 16
+
+
+async def check_query(query: str, based: str) -> tuple[Outline, bool]:
+    """The query's outline, and whether it can call SERVICE (remembered by text)."""
+    if (known := _checked.get(based)) is not None:
+        _checked.move_to_end(based)
+        return known
+    if len(based) <= INLINE_CHECK:  # lexing a short query costs less than a thread hop
+        found = outline(query), uses_service(based)
+    else:
+        found = await run_in_threadpool(lambda: (outline(query), uses_service(based)))
+    if len(based) <= CHECKED_TEXT:
+        _checked[based] = found
+        if len(_checked) > CHECKED_QUERIES:
+            _checked.popitem(last=False)
+    return found
+
+
+async def service_description(request: Request, names: Sequence[str]) -> Response:
+    """``GET /sparql`` without a query: the service description, or the query page."""
+    store: Store = request.app.state.store
+    wanted = [f.strip().lower() for f in names if f.strip()]
+    accept = request.headers.get("accept")
+    if wanted:
+        tabular, graph = formats.pick(wanted[0])
+        accept = HTML if wanted[0] == "html" else graph.media_type if graph else \
+            None if tabular else wanted[0]
+    media_type = conneg.negotiate(accept, DESCRIPTION)
+    if media_type is None:
+        raise ProtocolError(406, conneg.not_acceptable(DESCRIPTION,
+                                                       what="the service description"))
+    fmt = formats.by_media_type(media_type, formats.GRAPH)
+    if fmt is None:  # a browser: the query page, as at /query (set by the app factory)
+        page: Response = request.app.state.query_page(request)
+        page.headers["Vary"] = "Accept, Accept-Language"
+        return page
+    endpoint = endpoint_iri(request)
+    version = await version_of(store)
+    tag = etags.make(version, endpoint, media_type)
+    if etags.fresh(request, tag):
+        return etags.not_modified(cache_headers(tag))
+    key = (version, endpoint, media_type)
+    if key not in _descriptions:
+        _descriptions[key] = await run_in_threadpool(description.serialize, endpoint, store, fmt)
+        while len(_descriptions) > DESCRIPTIONS:
+            _descriptions.popitem(last=False)
+    return Response(_descriptions[key], media_type=media_type, headers=cache_headers(tag))
+
+
+async def endpoint(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query operation (GET, or POST form / direct)."""
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    params = await parameters(request, settings)
+    values: dict[str, list[str]] = {}
+    for name, value in params:
+        values.setdefault(name, []).append(value)
+    if "update" in values or any(n.startswith("using-") for n in values):
+        raise ProtocolError(403, READ_ONLY)
+    queries = values.get("query", [])
+    names = values.get("format", [])
+    if len(queries) > 1:
+        raise ProtocolError(400, f"Send exactly one query parameter, not {len(queries)}.")
+    if not queries:
+        if request.method == "GET":
+            return await service_description(request, names)
+        raise ProtocolError(400, "The request has no query: send query=... (form) or a "
+                                 "body with Content-Type: application/sparql-query.")
+    query = queries[0]
+    defaults = tuple(values.get("default-graph-uri", []))
+    named = tuple(values.get("named-graph-uri", []))
+    known = set(store.graphs())
+    check_graphs(defaults, known, where="default-graph-uri", allow_public=True)
+    check_graphs(named, known, where="named-graph-uri", allow_public=True)
+    # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol: "service-defined BASE");
+    # the text that runs is the one checked
+    based = f"BASE <{endpoint_iri(request)}>\n{query}"
+    found, service = await check_query(query, based)
+    if found.update:
+        raise ProtocolError(403, READ_ONLY)
+    if (why := found.too_complex()) is not None:
+        raise ProtocolError(400, f"The query is too complex to parse safely: {why}.")
+    if service:
+        raise ProtocolError(400, "SERVICE is not allowed: this endpoint does not query "
+                                 "other services for you. Run the federated query from "
+                                 "your own client.")
+    check_graphs(found.from_graphs, known, where="FROM", allow_public=False)
+    check_graphs(found.from_named, known, where="FROM NAMED", allow_public=False)
+    if defaults or named:
+        dataset: tuple[tuple[str, ...] | None, tuple[str, ...] | None] = (defaults, named)
+    elif found.from_graphs or found.from_named:
+        dataset = (found.from_graphs, found.from_named)
+    else:
+        dataset = (None, None)
+    tabular, graph = choices(request.headers.get("accept"), names)
+    if found.form in ("select", "ask") and tabular is None:
+        raise NotAcceptable("tabular")
+    if found.form in ("construct", "describe") and graph is None:
+        raise NotAcceptable("graph")
+    tag = etags.make(await version_of(store), query, dataset, tabular and tabular.name,
+               graph and graph.name, settings.max_rows)
+    if etags.fresh(request, tag):
+        return etags.not_modified(cache_headers(tag))
+    job = QueryRequest(
+        based,
+        tabular=tabular.results if tabular else None,
+        graph=graph.rdf if graph else None,
+        default_graphs=dataset[0], named_graphs=dataset[1] or None,
+        max_rows=settings.max_rows)
+    try:
+        result = await request.app.state.executor.run(job)
+    except SyntaxError as exc:
+        raise ProtocolError(400, f"The query is not valid SPARQL: {unshift(str(exc))}") from exc
+    assert isinstance(result, QueryResponse)
+    return result_response(result, tag, limit=settings.max_rows)
+
+
 def router() -> APIRouter:
+    """``GET`` and ``POST /sparql``."""
     routes = APIRouter()
-    descriptions: dict[tuple[str, str, str], bytes] = {}
-    checked: OrderedDict[str, tuple[Shape, bool]] = OrderedDict()
-
-    async def inspect(query: str, based: str) -> tuple[Shape, bool]:
-        """The query's shape, and whether it can call SERVICE."""
-        if (known := checked.get(based)) is not None:
-            checked.move_to_end(based)
-            return known
-        if len(based) <= INLINE_CHECK:  # lexing a short query costs less than a thread hop
-            found = shape(query), uses_service(based)
-        else:
-            found = await run_in_threadpool(lambda: (shape(query), uses_service(based)))
-        if len(based) <= CHECKED_TEXT:
-            checked[based] = found
-            if len(checked) > CHECKED_QUERIES:
-                checked.popitem(last=False)
-        return found
-
-    async def service_description(request: Request, names: Sequence[str]) -> Response:
-        store: Store = request.app.state.store
-        wanted = [f.strip().lower() for f in names if f.strip()]
-        accept = request.headers.get("accept")
-        if wanted:
-            tabular, graph = formats.pick(wanted[0])
-            accept = HTML if wanted[0] == "html" else graph.media_type if graph else \
-                None if tabular else wanted[0]
-        media_type = conneg.negotiate(accept, DESCRIPTION)
-        if media_type is None:
-            raise ProtocolError(406, conneg.not_acceptable(DESCRIPTION,
-                                                           what="the service description"))
-        fmt = formats.by_media_type(media_type, formats.GRAPH)
-        if fmt is None:  # a browser: the query page, as at /query
-            page = pages.query_page(request)
-            page.headers["Vary"] = "Accept, Accept-Language"
-            return page
-        endpoint = endpoint_iri(request)
-        version = await version_of(store)
-        tag = etags.make(version, endpoint, media_type)
-        if etags.fresh(request, tag):
-            return etags.not_modified(cache_headers(tag))
-        key = (version, endpoint, media_type)
-        if key not in descriptions:
-            descriptions[key] = await run_in_threadpool(
-                description.serialize, endpoint, store, fmt)
-        return Response(descriptions[key], media_type=media_type, headers=cache_headers(tag))
-
-    async def endpoint(request: Request) -> Response:
-        """SPARQL 1.1 Protocol query operation (GET, or POST form / direct)."""
-        settings: Settings = request.app.state.settings
-        store: Store = request.app.state.store
-        params = await parameters(request, settings)
-        values: dict[str, list[str]] = {}
-        for name, value in params:
-            values.setdefault(name, []).append(value)
-        if "update" in values or any(n.startswith("using-") for n in values):
-            raise ProtocolError(403, READ_ONLY)
-        queries = values.get("query", [])
-        names = values.get("format", [])
-        if len(queries) > 1:
-            raise ProtocolError(400, f"Send exactly one query parameter, not {len(queries)}.")
-        if not queries:
-            if request.method == "GET":
-                return await service_description(request, names)
-            raise ProtocolError(400, "The request has no query: send query=... (form) or a "
-                                     "body with Content-Type: application/sparql-query.")
-        query = queries[0]
-        defaults = tuple(values.get("default-graph-uri", []))
-        named = tuple(values.get("named-graph-uri", []))
-        known = set(store.graphs())
-        check_graphs(defaults, known, where="default-graph-uri", allow_public=True)
-        check_graphs(named, known, where="named-graph-uri", allow_public=True)
-        # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol: "service-defined BASE");
-        # the text that runs is the one checked
-        based = f"BASE <{endpoint_iri(request)}>\n{query}"
-        found, service = await inspect(query, based)
-        if found.update:
-            raise ProtocolError(403, READ_ONLY)
-        if (why := found.too_complex()) is not None:
-            raise ProtocolError(400, f"The query is too complex to parse safely: {why}.")
-        if service:
-            raise ProtocolError(400, "SERVICE is not allowed: this endpoint does not query "
-                                     "other services for you. Run the federated query from "
-                                     "your own client.")
-        check_graphs(found.from_graphs, known, where="FROM", allow_public=False)
-        check_graphs(found.from_named, known, where="FROM NAMED", allow_public=False)
-        if defaults or named:
-            dataset: tuple[tuple[str, ...] | None, tuple[str, ...] | None] = (defaults, named)
-        elif found.from_graphs or found.from_named:
-            dataset = (found.from_graphs, found.from_named)
-        else:
-            dataset = (None, None)
-        tabular, graph = choices(request.headers.get("accept"), names)
-        if found.form in ("select", "ask") and tabular is None:
-            raise NotAcceptable("tabular")
-        if found.form in ("construct", "describe") and graph is None:
-            raise NotAcceptable("graph")
-        tag = etags.make(await version_of(store), query, dataset, tabular and tabular.name,
-                   graph and graph.name, settings.max_rows)
-        if etags.fresh(request, tag):
-            return etags.not_modified(cache_headers(tag))
-        job = QueryRequest(
-            based,
-            tabular=tabular.results if tabular else None,
-            graph=graph.rdf if graph else None,
-            default_graphs=dataset[0], named_graphs=dataset[1] or None,
-            max_rows=settings.max_rows)
-        try:
-            result = await request.app.state.executor.run(job)
-        except SyntaxError as exc:
-            raise ProtocolError(400, f"The query is not valid SPARQL: {unshift(str(exc))}") from exc
-        assert isinstance(result, QueryResponse)
-        return result_response(result, tag, limit=settings.max_rows)
-
     for method, summary in (
         ("GET", "SPARQL 1.1 query (query=...), or the service description without one"),
         ("POST", "SPARQL 1.1 query: a form (query=...) or an application/sparql-query body"),
