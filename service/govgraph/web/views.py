@@ -11,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from govgraph.authoring import quotes
+from govgraph.querying import queries
 from govgraph.querying.binding import Term
 from govgraph.rdf.namespaces import PREFIXES, compact
 from govgraph.rdf.store import Store
@@ -162,13 +163,19 @@ def entity_view(ctx: Context, iri: str) -> dict[str, Any]:
         "identifiers": identifiers(ctx, g, iri), "around": around, "incoming": incoming,
         "seats": [seat_view(ctx, s) for s in seats], "kind": "entity",
     }
+    if g.has_type(iri, "gg:VoteEvent"):
+        view["votes"] = select_rows(ctx, _VOTES, iri)
+        view["counts"] = select_rows(ctx, _COUNTS, iri)
     if g.has_type(iri, "gg:Forum"):
         view["kind"] = "forum"
         view["diagram"] = diagram(ctx, g, iri, [s for s in seats if s.forum == iri])
+        view["officers"] = named_rows(ctx, "office-holders", forum=iri)
+        view["terms"] = select_rows(ctx, _TERMS, iri)
     elif g.has_type(iri, "gg:SourceDocument"):
         view["source_text"] = source_text_view(ctx, iri)
     elif g.has_type(iri, "foaf:Person"):
         view["kind"] = "person"
+        view["offices"] = named_rows(ctx, "office-holders", person=iri)
     elif g.has_type(iri, "gg:Body", "gg:BodyGroup", "org:Organization",
                     "org:OrganizationalUnit", "org:Post"):
         view["kind"] = "body"
@@ -178,6 +185,67 @@ def entity_view(ctx: Context, iri: str) -> dict[str, Any]:
                 by_forum.setdefault(s.forum, []).append(seat_view(ctx, s))
         view["participation"] = [(ctx.link(f), rows) for f, rows in sorted(by_forum.items())]
     return view
+
+
+def _cells(ctx: Context, names: list[str], solution: ox.QuerySolution) -> dict[str, Value]:
+    """One result row as Values; an IRI takes the label the query gives next to it (?xLabel)."""
+    row: dict[str, Value] = {}
+    for name in names:
+        term = solution[name]
+        if term is None:
+            continue
+        label = solution[name + "Label"] if name + "Label" in names else None
+        if isinstance(term, ox.NamedNode) and isinstance(label, ox.Literal):
+            local = ctx.iris.path(term.value)
+            row[name] = Value(link=Link(term.value, label.value, local or term.value,
+                                        local is not None))
+        else:
+            row[name] = ctx.value(term)
+    return row
+
+
+def named_rows(ctx: Context, name: str, **params: str) -> list[dict[str, Value]]:
+    """The rows of a named query of queries/ (the same answer as /api/queries/NAME)."""
+    result = queries.run_named_query(ctx.store, queries.get(name), params)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [_cells(ctx, names, s) for s in result]
+
+
+#: Small look-ups of one node's facts for its page ($node is the page's IRI).
+_VOTES = """SELECT ?vote ?voter ?voterLabel ?option ?optionLabel WHERE {
+  ?vote gg:voteEvent $node ; gg:voter ?voter ; gg:voteOption ?option .
+  OPTIONAL { ?voter foaf:name|rdfs:label ?voterLabel
+             FILTER(LANGMATCHES(LANG(?voterLabel), "it") || LANG(?voterLabel) = "") }
+  OPTIONAL { ?option skos:prefLabel ?optionLabel FILTER(LANGMATCHES(LANG(?optionLabel), "it")) }
+} ORDER BY ?option ?voterLabel"""
+_COUNTS = """SELECT ?figure ?measure ?measureLabel ?quantity ?candidate ?candidateLabel ?weighted
+WHERE {
+  ?figure gg:figureOf $node ; gg:measure ?measure ; gg:quantity ?quantity .
+  OPTIONAL { ?measure skos:prefLabel ?measureLabel FILTER(LANGMATCHES(LANG(?measureLabel), "it")) }
+  OPTIONAL { ?figure gg:candidate ?candidate
+             OPTIONAL { ?candidate foaf:name|rdfs:label ?candidateLabel
+                        FILTER(LANGMATCHES(LANG(?candidateLabel), "it")
+                               || LANG(?candidateLabel) = "") } }
+  OPTIONAL { ?figure gg:weighted ?weighted }
+} ORDER BY ?measure DESC(?quantity)"""
+_TERMS = """SELECT ?term ?duration ?role ?roleLabel WHERE {
+  ?term gg:termOf $node ; gg:termDuration ?duration .
+  OPTIONAL { ?term gg:termRole ?role
+             OPTIONAL { ?role skos:prefLabel ?roleLabel
+                        FILTER(LANGMATCHES(LANG(?roleLabel), "it")) } }
+}"""
+
+
+def select_rows(ctx: Context, select: str, node: str) -> list[dict[str, Value]]:
+    result = ctx.store.query(select, substitutions={"node": ox.NamedNode(node)})
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    seen: dict[str, dict[str, Value]] = {}
+    for s in result:  # one row per first column (several labels make several solutions)
+        key = str(s[names[0]])
+        seen.setdefault(key, _cells(ctx, names, s))
+    return list(seen.values())
 
 
 def source_text_view(ctx: Context, iri: str) -> dict[str, Any] | None:
