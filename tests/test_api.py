@@ -210,6 +210,8 @@ def test_openapi_documents_every_query_and_its_examples_work(live_server: LiveSe
 class _SlowStore:
     """A store whose queries take ``delay`` seconds (threads executor: no process to kill)."""
 
+    local = False
+
     def __init__(self, inner: Store, delay: float) -> None:
         self.inner, self.delay = inner, delay
 

@@ -317,6 +317,8 @@ def test_on_disk_store_is_opened_read_only_by_workers(tmp_path: Path,
 class ForeignStore:
     """A store that is not the embedded one (like a remote endpoint): no processes for it."""
 
+    local = False
+
     def __init__(self, inner: OxigraphStore) -> None:
         self._inner = inner
 

@@ -28,7 +28,8 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
 # The concept schemes that ontology/vocabularies.ttl owns (case-specific schemes live in data/).
-OWNED_SCHEMES = ("body-kind", "forum-kind", "role", "mandate-status", "identifier-scheme")
+OWNED_SCHEMES = ("body-kind", "forum-kind", "role", "mandate-status", "identifier-scheme",
+                 "appointment-kind", "vote-option", "vote-outcome", "figure-kind", "territory-kind")
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
               RDFS.Datatype, RDF.Property)

@@ -1,4 +1,4 @@
-"""A `pip install` of govgraph carries the ontology, shapes, data and queries along."""
+"""A `pip install` of govgraph carries the ontology, shapes, data, queries and texts along."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_every_resource(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("ontology", "shapes", "data", "queries"):
+    for kind in ("ontology", "shapes", "data", "queries", "sources"):
         shipped = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / kind).rglob("*")
                          if p.is_file())
         assert shipped, f"{kind}/ is empty"
@@ -44,3 +44,7 @@ def test_installed_wheel_validates_and_queries(wheel: Path, tmp_path: Path) -> N
                          cwd=tmp_path, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "representations" in run.stdout
+    # the quotes are checked against the texts the wheel carries (data/../sources/)
+    check = subprocess.run([sys.executable, "-m", "govgraph", "validate"], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, check=False, timeout=240)
+    assert check.returncode == 0, check.stdout + check.stderr

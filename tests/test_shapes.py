@@ -36,6 +36,7 @@ from typing import Any
 
 import pytest
 import rdflib
+import rdflib.collection
 from rdflib.namespace import OWL, RDF, SH
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,6 +161,25 @@ def test_sparql_constraints_have_bilingual_messages_and_declared_prefixes() -> N
         assert g.value(c, SH.prefixes) == SHAPES_ONTOLOGY, c
         names = _lit(g, c, SH.name)
         assert names.get("en") and names.get("it"), c
+
+
+def test_messages_of_closed_lists_name_every_allowed_value() -> None:
+    """A shape with sh:in tells the reader what to choose: both messages name every value
+    (the last segment of each IRI), so a message never says 'one of the listed' and lists none."""
+    g = shapes()
+    checked = 0
+    for p in _property_shapes(g):
+        allowed = g.value(p, SH["in"])
+        if allowed is None:
+            continue
+        names = [str(v).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+                 for v in rdflib.collection.Collection(g, allowed)]
+        for lang, texts in _lit(g, p, SH.message).items():
+            missing = [n for n in names if not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])",
+                                                          texts[0])]
+            assert not missing, f"{p} message @{lang} does not name {missing}"
+        checked += 1
+    assert checked >= 3
 
 
 def test_every_node_shape_and_sparql_constraint_has_a_failing_fixture() -> None:

@@ -44,7 +44,11 @@ def test_shipped_data_is_valid_in_both_languages(lang: str) -> None:
     assert all(r["message"] for r in report["results"])
 
 
-def test_shipped_data_has_no_warnings() -> None:
-    _, report, _ = run()
+def test_warnings_fail_only_with_strict() -> None:
+    """docs/validation.md: warnings never fail without --strict (a warning the source justifies
+    is acknowledged in the data with gg:acknowledges, docs/authoring.md, and is then an Info)."""
+    code, report, _ = run()
     warnings = [r for r in report["results"] if r["severity"] == "Warning"]
-    assert not warnings, _describe(warnings)
+    assert code == 0
+    strict, _, _ = run("--strict")
+    assert strict == (1 if warnings else 0), _describe(warnings)

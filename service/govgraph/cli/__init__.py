@@ -4,22 +4,28 @@ Results go to stdout, messages and progress to stderr, so commands compose in pi
 Exit codes: 0 success (valid data), 1 constraint violations, 2 unreadable input or bad usage.
 
 One module per command, each with ``register(sub)`` adding its parser and ``run(args)``; a new
-command is a module here and one entry in :data:`COMMANDS`.
+command is a module here (found by :data:`COMMANDS`).
 """
 
 from __future__ import annotations
 
 import argparse
+import pkgutil
 from collections.abc import Sequence
+from importlib import import_module
 
 from govgraph import __version__
-from govgraph.cli import export, load, query, registry, serve, site, validate
 from govgraph.cli.common import EXIT_OK, fail
 from govgraph.querying import queries
 from govgraph.rdf.sources import InputError
 
-#: The commands, in the order ``govgraph --help`` lists them.
-COMMANDS = (validate, query, export, serve, load, site, registry)
+#: The commands: every module of this package that has ``register`` (``common`` has none),
+#: listed by ``govgraph --help`` in alphabetical order.
+COMMANDS = tuple(
+    module for module in (import_module(f"{__name__}.{info.name}")
+                          for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name))
+    if hasattr(module, "register")
+)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,11 +7,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govgraph.progress import Progress
 from govgraph.rdf import sources
+from govgraph.rdf.remote import RemoteStore
+from govgraph.rdf.store import Store, load_store
 from govgraph.validation import report
+from govgraph.validation.cache import write_atomic
 from govgraph.validation.validate import validate
 
 if TYPE_CHECKING:
@@ -56,3 +60,37 @@ def data_files(data: Sequence[str] | None, *, registry: bool = True
     data/registry/ when ``registry`` is false)."""
     return ([sources.SourceFile.of(d) for d in data] if data
             else sources.shipped(registry=registry))
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """``--data FILE`` and ``--endpoint URL``: what :func:`store_for` opens."""
+    parser.add_argument("--data", action="append", metavar="FILE",
+                        help="these files (with the ontology and the reference data) instead "
+                             "of the shipped dataset (repeatable)")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help=f"ask this remote SPARQL endpoint instead (default: ${ENDPOINT_ENV}"
+                             " when set)")
+
+
+def store_for(args: argparse.Namespace) -> Store:
+    """The remote store of ``--endpoint``, else the ``--data`` files with what they need
+    around them, else the shipped dataset, loaded."""
+    url = endpoint(args)
+    if url:
+        return RemoteStore(url)
+    return load_store(sources.with_context(args.data) if args.data else sources.shipped())
+
+
+def emit(data: bytes, output: str | None, what: str) -> None:
+    """Results to stdout, or to the file ``output`` (written whole or not at all)."""
+    if output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(str(output))
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise sources.InputError(target, f"cannot write the file: {exc.strerror}",
+                                 hint="check that the folder exists and is writable") from exc
+    print(f"govgraph: wrote {what} to {target}", file=sys.stderr)

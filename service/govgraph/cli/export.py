@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from govgraph import formats
 from govgraph.cli.common import EXIT_OK, Subparsers
 from govgraph.rdf import export, sources
 from govgraph.rdf.store import load_store
@@ -24,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: Subparsers) -> None:
     e = sub.add_parser("export", help="write the whole dataset (ontology + data) as one dump")
-    e.add_argument("--format", choices=tuple(export.DUMP_FORMATS), default="ttl")
+    e.add_argument("--format", choices=[f.name for f in formats.dumps()], default="ttl")
     e.add_argument("-o", "--output", help="file to write (default: stdout)")
     e.set_defaults(func=run)

@@ -43,6 +43,13 @@ def visible(sparql: str) -> str:
     return "".join(" " * len(t.text) if t.kind in _HIDDEN else t.text for t in lexemes(sparql))
 
 
+def form(sparql: str) -> str | None:
+    """The query form (SELECT, CONSTRUCT, ASK or DESCRIBE) of a query, read outside its
+    comments, strings and IRIs; None when it has none (an update)."""
+    found = _FORM.search(visible(sparql))
+    return found.group(1).upper() if found else None
+
+
 def bind(sparql: str, values: Mapping[str, Term]) -> str:
     """Return the query with the values bound to their variables (no values: unchanged)."""
     if not values:

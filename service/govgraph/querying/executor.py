@@ -50,7 +50,7 @@ from govgraph.querying.jobs import (
 )
 from govgraph.querying.pool import ProcessPool
 from govgraph.querying.resultcache import ResultCache
-from govgraph.rdf.store import OxigraphStore, Store
+from govgraph.rdf.store import Store
 from govgraph.web.config import Settings
 
 #: Re-exported: the HTTP layer and the tests take everything about running queries from here.
@@ -86,7 +86,7 @@ class ProcessExecutor:
         self._closed = False
         self._pool = (ProcessPool(store, workers, grace, store_path, demote_after=demote_after,
                                   slow=slow, recycle_mib=recycle_mib)
-                      if isinstance(store, OxigraphStore) else None)
+                      if store.local else None)
         self.cache = (ResultCache(max_bytes=cache_bytes)
                       if cache_bytes > 0 and self._pool is not None else None)
         self._threads = ThreadPoolExecutor(

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from govgraph import formats
 from govgraph.querying.binding import Term
 from govgraph.querying.tabular import write_solutions
-from govgraph.rdf.namespaces import PREFIXES
 from govgraph.rdf.store import QueryResult, Store
 
 
@@ -87,6 +87,5 @@ def execute(store: Store, request: QueryRequest) -> QueryResponse:
 
 
 def _graph(triples: list[ox.Triple], fmt: ox.RdfFormat, *, truncated: bool) -> QueryResponse:
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    body = bytes(ox.serialize(triples, format=fmt, prefixes=prefixes) or b"")
+    body = formats.serialize(triples, formats.of_engine(fmt))
     return QueryResponse("graph", fmt.media_type, body, len(triples), truncated)

@@ -80,7 +80,7 @@ from govgraph.querying.jobs import (
     WorkerCrashed,
     execute,
 )
-from govgraph.rdf.store import OxigraphStore
+from govgraph.rdf.store import OxigraphStore, Store
 
 #: A query request as it crosses to a worker: formats travel as media types.
 _Wire: TypeAlias = tuple[str, str | None, str | None, dict[str, Term],
@@ -123,7 +123,7 @@ _NICE = 19
 class ProcessPool:
     """The parent's side: a zygote, ``size`` workers, a queue of requests waiting for one."""
 
-    def __init__(self, store: OxigraphStore, size: int, grace: float,
+    def __init__(self, store: Store, size: int, grace: float,
                  store_path: Path | None, *, demote_after: float, slow: int,
                  recycle_mib: int) -> None:
         self._grace = grace
@@ -337,7 +337,7 @@ class ProcessPool:
 
 # -- the zygote and the workers (child side) ---------------------------------------------------
 
-def _zygote_main(store: OxigraphStore, store_path: Path | None, conn: Connection,
+def _zygote_main(store: Store, store_path: Path | None, conn: Connection,
                  parents: Connection, grace: float, recycle_kib: int) -> None:
     """Fork workers on request; never start a thread (fork must stay safe here)."""
     parents.close()
@@ -406,7 +406,7 @@ def _reap(pid: int, grace: float) -> int:
         time.sleep(0.005)
 
 
-def _worker_main(store: OxigraphStore, store_path: Path | None, zygote: int,
+def _worker_main(store: Store, store_path: Path | None, zygote: int,
                  conn: Connection, recycle_kib: int) -> None:
     """Answer requests until the parent closes its end of the socket; a reply says whether
     the worker should be retired, having more than ``recycle_kib`` of its own memory."""
@@ -416,7 +416,7 @@ def _worker_main(store: OxigraphStore, store_path: Path | None, zygote: int,
     if os.getppid() != zygote:  # it died before prctl took effect
         return
     if store_path is not None:  # never touch the inherited RocksDB handle (see "Trade-offs")
-        store = OxigraphStore(ox.Store.read_only(str(store_path)), store.version, on_disk=True)
+        store = OxigraphStore.read_only(store_path, store.version)
     while True:
         try:
             wire: _Wire = conn.recv()

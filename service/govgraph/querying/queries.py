@@ -8,7 +8,10 @@ the HTTP API and the documentation::
     # param: forum iri optional - Only this forum (full IRI or short id like forum/ctssm-bologna)
     # param: as_of date optional - Only seats valid on this date (YYYY-MM-DD)
     # example: govgraph query representations --param forum=forum/gruppo-tecnico-ctssm-bologna
+    # column: start date - The seat's gg:startDate, with the precision the source states
 
+A ``column`` line types a result column where its values alone may not tell (a date column
+that is empty in some answer); the notebook API (:mod:`govgraph.analysis.frames`) reads it.
 A parameter ``NAME`` is the query variable ``?NAME``. A value is bound to it as an RDF term
 (SPARQL substitution, never string splicing); a parameter left out stays unbound, which the query
 reads as "no filter".
@@ -31,6 +34,7 @@ from govgraph.rdf.store import QueryResult, Store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "date", "string", "integer", "boolean")
+_COLUMN = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+-\s+(?P<doc>.+)$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)"
     r"(?:\s+(?P<req>required|optional))?(?:\s+default=(?P<default>\S+))?\s+-\s+(?P<doc>.+)$"
@@ -78,6 +82,13 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     title: str
@@ -86,6 +97,7 @@ class NamedQuery:
     path: Path
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = field(default=())
+    columns: tuple[Column, ...] = field(default=())
 
     def bindings(self, values: Mapping[str, str]) -> dict[str, Term]:
         """Check and convert parameter values; unknown names and bad values raise QueryError."""
@@ -116,7 +128,7 @@ def parse(path: Path) -> NamedQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.match(r"^(title|description|param|example):\s*(.*)$", body)
+        match = re.match(r"^(title|description|param|example|column):\s*(.*)$", body)
         if match:
             last = match.group(1)
             fields.setdefault(last, []).append(match.group(2))
@@ -133,6 +145,13 @@ def parse(path: Path) -> NamedQuery:
                              f"with TYPE one of {PARAM_TYPES}")
         params.append(Param(m["name"], m["type"], m["doc"], m["req"] == "required",
                             m["default"]))
+    columns = []
+    for spec in fields.get("column", []):
+        c = _COLUMN.match(spec)
+        if not c or c["type"] not in PARAM_TYPES:
+            raise QueryError(f"{path}: bad '# column:' line {spec!r}; expected "
+                             f"'NAME TYPE - description' with TYPE one of {PARAM_TYPES}")
+        columns.append(Column(c["name"], c["type"], c["doc"]))
     return NamedQuery(
         name=path.stem,
         title=(fields.get("title") or [path.stem])[0],
@@ -141,6 +160,7 @@ def parse(path: Path) -> NamedQuery:
         path=path,
         params=tuple(params),
         examples=tuple(fields.get("example", [])),
+        columns=tuple(columns),
     )
 
 

@@ -14,21 +14,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govgraph import formats
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import GGG
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
+#: The RDF file suffixes read (:mod:`govgraph.formats`), with their dots.
+FORMATS: tuple[str, ...] = tuple(formats.suffixes())
 
 
 class InputError(Exception):
@@ -68,14 +59,14 @@ class SourceFile:
         if graph is None and "=" in text and not Path(text).exists():
             text, graph = text.split("=", 1)
         path = Path(text)
-        fmt = FORMATS.get(path.suffix.lower())
+        fmt = formats.by_suffix(path)
         if fmt is None:
             known = ", ".join(sorted(FORMATS))
             raise InputError(path, f"unknown RDF file type {path.suffix or '(none)'!r}",
                              hint=f"use one of the suffixes {known}")
         if not path.is_file():
             raise InputError(path, "no such file", hint="check the path")
-        return cls(path=path, graph=graph or GGG + path.stem, format=fmt)
+        return cls(path=path, graph=graph or GGG + path.stem, format=fmt.rdf)
 
 
 #: The folder of data/ that holds the generated registries (docs/registry.md).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
@@ -20,6 +20,8 @@ from govgraph.rdf.namespaces import PREFIXES
 from govgraph.rdf.sources import InputError, SourceFile, syntax_error
 
 QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Subject: TypeAlias = ox.NamedNode | ox.BlankNode
+Graph: TypeAlias = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 Progress: TypeAlias = Callable[[SourceFile, int], None]
 
 
@@ -41,6 +43,16 @@ class Store(Protocol):
         """Run a SPARQL query; the default graph is the union of all graphs unless
         ``default_graphs`` names some. ``substitutions`` bind variables to RDF terms
         (:func:`govgraph.querying.binding.bind`). Raises ``SyntaxError`` on a malformed query."""
+
+    @property
+    def local(self) -> bool:
+        """Whether the engine runs in this process: its queries then use this process's CPU and
+        memory and cannot be cancelled, so the executor runs them in worker processes."""
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: Graph | None = None) -> Iterator[ox.Quad]:
+        """The quads that match a pattern (None matches anything): index look-ups for
+        validation, bulk reads for dumps."""
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs."""
@@ -64,13 +76,34 @@ class OxigraphStore:
         self._len: int | None = size
         self._graphs: list[str] | None = None
 
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad], version: str) -> OxigraphStore:
+        """A new in-memory store holding ``quads``."""
+        inner = ox.Store()
+        inner.extend(quads)
+        return cls(inner, version)
+
+    @classmethod
+    def read_only(cls, path: Path, version: str) -> OxigraphStore:
+        """An on-disk store opened read-only (a query worker's own handle)."""
+        return cls(ox.Store.read_only(str(path)), version, on_disk=True)
+
     @property
     def inner(self) -> ox.Store:
+        """The pyoxigraph store itself (tests; the rest of govgraph uses the protocol)."""
         return self._inner
 
     @property
     def version(self) -> str:
         return self._version
+
+    @property
+    def local(self) -> bool:
+        return True
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: Graph | None = None) -> Iterator[ox.Quad]:
+        return self._inner.quads_for_pattern(subject, predicate, obj, graph)
 
     def query(
         self,
@@ -133,6 +166,6 @@ def load_store(
 async def version_of(store: Store) -> str:
     """The dataset version; read in a thread when that may mean I/O (a remote store), so that
     the event loop never waits on the network."""
-    if isinstance(store, OxigraphStore):
+    if store.local:
         return store.version
     return await asyncio.to_thread(lambda: store.version)

@@ -126,7 +126,7 @@ def about(store: OxigraphStore, nodes: Collection[str]) -> About:
     """The statements of each of ``nodes``, by index look-ups (``nodes`` if it has them)."""
     if isinstance(nodes, Mapping):
         return nodes
-    return {node: list(store.inner.quads_for_pattern(ox.NamedNode(node), None, None))
+    return {node: list(store.quads(ox.NamedNode(node)))
             for node in nodes}
 
 
@@ -134,7 +134,6 @@ def targeted(store: OxigraphStore, targets: dict[str, Targets], nodes: Collectio
              ) -> dict[str, set[str]]:
     """Per top-level shape, which of ``nodes`` it targets: by index look-ups, node by node
     (their types, the predicates of their statements, the links to them that targets name)."""
-    inner = store.inner
     pointing = {ox.NamedNode(p) for t in targets.values() for p in t.objects_of}
     found: dict[str, set[str]] = {shape: set() for shape in targets}
     for node, quads in about(store, nodes).items():
@@ -145,7 +144,7 @@ def targeted(store: OxigraphStore, targets: dict[str, Targets], nodes: Collectio
             if quad.predicate == _TYPE and isinstance(quad.object, ox.NamedNode):
                 types.add(quad.object.value)
         into = {p.value for p in pointing
-                if next(iter(inner.quads_for_pattern(None, p, iri)), None) is not None}
+                if next(store.quads(None, p, iri), None) is not None}
         for shape, t in targets.items():
             if node in t.nodes or types & t.classes or preds & t.subjects_of or \
                     into & t.objects_of:

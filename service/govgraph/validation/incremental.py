@@ -12,6 +12,7 @@ focus nodes too; without it a node only a removed statement mentioned is not re-
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias
@@ -55,19 +56,19 @@ def changed_nodes(source: SourceFile, previous: Path | None) -> set[str]:
 HUB = 1000
 
 
-def _incoming(inner: ox.Store, node: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
+def _incoming(store: OxigraphStore, node: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
     """The statements pointing at ``node``, none if it is a hub. Counted first in the engine:
     reading a hub's first links as Python objects cost twice as long (on disk, where every
     quad's strings are looked up)."""
     if isinstance(node, ox.NamedNode):
-        counted = inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s WHERE {{ ?s ?p "
-                              f"{node} }} LIMIT {HUB + 1} }} }}", use_default_graph_as_union=True)
+        counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s WHERE {{ ?s ?p "
+                              f"{node} }} LIMIT {HUB + 1} }} }}")
         assert isinstance(counted, ox.QuerySolutions)
         count = next(iter(counted))["n"]
         if isinstance(count, ox.Literal) and int(count.value) > HUB:
             return []
     found = []
-    for quad in inner.quads_for_pattern(None, None, node):
+    for quad in store.quads(None, None, node):
         found.append(quad)
         if len(found) > HUB:
             return []
@@ -78,23 +79,19 @@ def neighbourhood(store: OxigraphStore, focus: Collection[str]) -> OxigraphStore
     """A new store holding what the shapes read about the focus nodes: the statements of every
     node at most two links away from a focus node (links followed either way; on the second
     step not backwards into a hub, see :data:`HUB`), and the class hierarchy."""
-    inner = store.inner
     near: set[ox.NamedNode | ox.BlankNode] = {ox.NamedNode(f) for f in focus}
     for hop in range(2):
         found = set(near)
         for node in near:
-            found.update(q.object for q in inner.quads_for_pattern(node, None, None)
+            found.update(q.object for q in store.quads(node)
                          if isinstance(q.object, ox.NamedNode | ox.BlankNode))
-            back = inner.quads_for_pattern(None, None, node) if hop == 0 else _incoming(inner,
-                                                                                       node)
+            back = store.quads(None, None, node) if hop == 0 else _incoming(store, node)
             found.update(q.subject for q in back if isinstance(q.subject, ox.NamedNode |
                                                                ox.BlankNode))
         near = found
-    small = ox.Store()
-    small.extend(inner.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None))
-    for node in near:
-        small.extend(inner.quads_for_pattern(node, None, None))
-    return OxigraphStore(small, store.version)
+    hierarchy = store.quads(None, ox.NamedNode(str(RDFS.subClassOf)))
+    return OxigraphStore.from_quads(
+        itertools.chain(hierarchy, *(store.quads(node) for node in near)), store.version)
 
 
 def focus_nodes(store: OxigraphStore, changed: Sequence[SourceFile],
@@ -108,6 +105,6 @@ def focus_nodes(store: OxigraphStore, changed: Sequence[SourceFile],
         subjects |= changed_nodes(source, (previous or {}).get(source.path))
     focus = set(subjects)
     for subject in subjects:
-        focus.update(str(term(q.subject)) for q in _incoming(store.inner, ox.NamedNode(subject))
+        focus.update(str(term(q.subject)) for q in _incoming(store, ox.NamedNode(subject))
                      if isinstance(q.subject, ox.NamedNode))
     return focus

@@ -15,6 +15,7 @@ runs its queries on the whole dataset restricted to those nodes.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
+from govgraph.authoring import quotes
 from govgraph.progress import Progress
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import compact
@@ -232,18 +234,23 @@ def validate(
     else:
         focus = None
         hits, fallback = check(store, shapes, used)
+    progress.step("checking quotes against their source texts")
+    findings = quotes.check(store, sources, focus)  # the same check whichever the engine
     progress.done()
     report = Report(files=[str(s.path) for s in sources], engine=used, fallback=fallback,
                     checked=None if focus is None else len(focus))
-    report.results = results(hits, store, shapes, sources, lang)
+    report.results = results(hits, store, shapes, sources, lang, findings)
     return report
 
 
 def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
-            sources: Sequence[SourceFile], lang: str = "en") -> list[Result]:
-    """The hits as report results: messages, labels, files and lines; sorted, without repeats."""
+            sources: Sequence[SourceFile], lang: str = "en",
+            findings: Sequence[quotes.Finding] = ()) -> list[Result]:
+    """The hits (and the source-text check's findings) as report results: messages, labels,
+    files and lines; sorted, without repeats."""
     unique = sorted(set(hits), key=lambda h: (h.focus, h.path or "", h.shape, h.value or ""))
-    focus = sorted({h.focus for h in unique if not h.focus.startswith("_:")})
+    focus = sorted({h.focus for h in unique if not h.focus.startswith("_:")} |
+                   {f.focus for f in findings})
     labels, places = _labels(store, focus), _places(store, focus, sources)
     out = []
     templates: dict[str, list[rdflib.Literal]] = {}
@@ -254,9 +261,35 @@ def results(hits: Sequence[Hit], store: OxigraphStore, shapes: rdflib.Graph,
                           path=h.path,
                           value=h.value, focus_label=_pick(labels.get(h.focus, {}), lang),
                           file=file, line=line))
+    for f in findings:
+        file, line = places.get(f.focus, (None, None))
+        out.append(Result(focus=f.focus, severity="Violation", shape=quotes.SHAPE,
+                          constraint=quotes.COMPONENT, messages=f.messages, path=f.path,
+                          value=f.value, focus_label=_pick(labels.get(f.focus, {}), lang),
+                          file=file, line=line))
+    out = acknowledged(store, out)
     out.sort(key=lambda r: (r.file or "", r.line or 0, r.focus, r.path or "",
                             SEVERITIES.index(r.severity), r.shape, r.value or ""))
     return out
+
+
+_ACKNOWLEDGED = "SELECT ?node ?shape WHERE { ?node gg:acknowledges ?shape }"
+
+
+def acknowledged(store: OxigraphStore, results: list[Result]) -> list[Result]:
+    """Warnings the data acknowledges (``?focus gg:acknowledges ?shape``) become Infos."""
+    rows = store.query(_ACKNOWLEDGED)
+    assert isinstance(rows, ox.QuerySolutions)
+    known = {(r["node"].value, r["shape"].value) for r in rows
+             if isinstance(r["node"], ox.NamedNode) and isinstance(r["shape"], ox.NamedNode)}
+    if not known:
+        return results
+    notes = {"en": " (acknowledged in the data with gg:acknowledges: see its skos:editorialNote)",
+             "it": " (riconosciuto nei dati con gg:acknowledges: vedi la sua skos:editorialNote)"}
+    return [dataclasses.replace(r, severity="Info", messages={
+                k: v + notes.get(k, notes["en"]) for k, v in r.messages.items()})
+            if r.severity == "Warning" and (r.focus, r.shape) in known else r
+            for r in results]
 
 
 def _labels(store: OxigraphStore, nodes: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -270,7 +303,7 @@ def _labels(store: OxigraphStore, nodes: Sequence[str]) -> dict[str, dict[str, s
         best: dict[str, tuple[int, str]] = {}
         node = ox.NamedNode(node_iri)
         for rank, pred in enumerate(preds):
-            for quad in store.inner.quads_for_pattern(node, pred, None):
+            for quad in store.quads(node, pred):
                 label = quad.object
                 if isinstance(label, ox.Literal):
                     key, score = label.language or "", (rank, label.value)
@@ -296,8 +329,7 @@ def _places(store: OxigraphStore, nodes: Sequence[str], sources: Sequence[Source
     quads = [s for s in sources if s.format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)]
     order = {s.path: i for i, s in enumerate(sources)}
     for node in nodes:
-        graphs = {q.graph_name for q in store.inner.quads_for_pattern(ox.NamedNode(node), None,
-                                                                       None)}
+        graphs = {q.graph_name for q in store.quads(ox.NamedNode(node))}
         stating = [by_graph[g.value] for g in graphs
                    if isinstance(g, ox.NamedNode) and g.value in by_graph]
         candidates = sorted({*stating, *quads}, key=lambda s: -order[s.path])

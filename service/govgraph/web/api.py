@@ -20,7 +20,6 @@ acceptable format, 503 the time limit, 502/504 a remote SPARQL store that failed
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shlex
 from collections.abc import Awaitable, Callable, Mapping
@@ -31,24 +30,19 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from govgraph.querying import queries, results
-from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryTimeout, WorkerCrashed
+from govgraph import formats
+from govgraph.querying import queries
+from govgraph.querying.executor import QueryRequest
 from govgraph.querying.queries import NamedQuery, Param, QueryError
-from govgraph.rdf.remote import RemoteError, RemoteTimeout, standalone
+from govgraph.rdf.remote import standalone
 from govgraph.rdf.store import version_of
-from govgraph.web import conneg
+from govgraph.web import conneg, etags
 
 #: Query parameter that picks the result format instead of ``Accept``.
 FORMAT = "format"
 #: The named query behind ``/api/representations``.
 REPRESENTATIONS = "representations"
 
-#: Offered media types, favourite first, and the formats they stand for.
-_TABULAR_TYPES: dict[str, ox.QueryResultsFormat] = {
-    **{f.media_type.split(";")[0]: f for f in results.TABULAR.values()},
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-_GRAPH_TYPES: dict[str, ox.RdfFormat] = {f.media_type: f for f in results.GRAPH.values()}
 _SCHEMA: dict[str, dict[str, str]] = {
     "iri": {"type": "string", "format": "iri"},
     "date": {"type": "string", "format": "date"},
@@ -71,16 +65,14 @@ def negotiate(
     unknown ``format=`` value.
     """
     if fmt:
-        if fmt in results.TABULAR:
-            return results.TABULAR[fmt], None
-        if fmt in results.GRAPH:
-            return None, results.GRAPH[fmt]
-        known = ", ".join([*results.TABULAR, *results.GRAPH])
-        raise QueryError(f"format {fmt!r} is not one of {known}", param=FORMAT)
-    tabular = conneg.negotiate(accept, list(_TABULAR_TYPES))
-    graph = conneg.negotiate(accept, list(_GRAPH_TYPES))
-    return (_TABULAR_TYPES[tabular] if tabular else None,
-            _GRAPH_TYPES[graph] if graph else None)
+        tabular, graph = formats.pick(fmt)
+        if tabular is None and graph is None:
+            known = ", ".join(formats.names())
+            raise QueryError(f"format {fmt!r} is not one of {known}", param=FORMAT)
+    else:
+        tabular = conneg.negotiate_format(accept, formats.TABULAR)
+        graph = conneg.negotiate_format(accept, formats.GRAPH)
+    return (tabular.results if tabular else None, graph.rdf if graph else None)
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -99,24 +91,6 @@ def param_error(exc: QueryError) -> JSONResponse:
     )
 
 
-def failure(exc: Exception) -> JSONResponse:
-    """The response for an exception of the executor or of a remote store."""
-    if isinstance(exc, QueryError):
-        return param_error(exc)
-    if isinstance(exc, QueryTimeout):  # also Overloaded: worth retrying
-        return error(503, str(exc) or "the query service is busy; try again later")
-    if isinstance(exc, WorkerCrashed):
-        return error(500, f"the process running the query died: {exc}")
-    if isinstance(exc, NotAcceptable):
-        offered = _TABULAR_TYPES if exc.kind == "tabular" else _GRAPH_TYPES
-        return error(406, conneg.not_acceptable(list(offered), what=f"a {exc.kind} result"))
-    if isinstance(exc, RemoteTimeout):
-        return error(504, str(exc))
-    if isinstance(exc, RemoteError):
-        return error(502, str(exc))
-    raise exc
-
-
 # --- running -----------------------------------------------------------------------------------
 
 async def run(request: Request, query: NamedQuery) -> Response:
@@ -128,19 +102,18 @@ async def run(request: Request, query: NamedQuery) -> Response:
     except QueryError as exc:
         return param_error(exc)
     settings = request.app.state.settings
-    try:
-        version = await version_of(request.app.state.store)
-        etag = _etag(request, version, query, tabular, graph)
-        if etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers={"ETag": etag})
-        answer = await request.app.state.executor.run(QueryRequest(
-            sparql=query.sparql, tabular=tabular, graph=graph, substitutions=bindings,
-            max_rows=settings.max_rows,
-        ))
-    except (QueryTimeout, WorkerCrashed, NotAcceptable, RemoteError) as exc:
-        return failure(exc)
+    version = await version_of(request.app.state.store)
+    tag = etags.make(version, query.name, query.sparql, sorted(request.query_params.multi_items()),
+                     tabular and tabular.name, graph and graph.name)
+    headers = {"ETag": tag, "Vary": "Accept"}
+    if etags.fresh(request, tag):
+        return etags.not_modified(headers)
+    answer = await request.app.state.executor.run(QueryRequest(
+        sparql=query.sparql, tabular=tabular, graph=graph, substitutions=bindings,
+        max_rows=settings.max_rows,
+    ))
     return Response(answer.body, media_type=answer.media_type, headers={
-        "ETag": etag, "Vary": "Accept",
+        **headers,
         "X-Govgraph-Rows": str(answer.rows),
         "X-Govgraph-Cache": "hit" if answer.cached else "miss",
         "X-Govgraph-Truncated": "true" if answer.truncated else "false",
@@ -156,14 +129,6 @@ def _values(request: Request) -> dict[str, str]:
             raise QueryError(f"parameter {key!r} is given more than once", param=key)
         values[key] = value
     return values
-
-
-def _etag(request: Request, version: str, query: NamedQuery,
-          tabular: ox.QueryResultsFormat | None, graph: ox.RdfFormat | None) -> str:
-    key = "\0".join([version, query.name, query.sparql,
-                     str(sorted(request.query_params.multi_items())),
-                     tabular.name if tabular else "", graph.name if graph else ""])
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:20] + '"'
 
 
 # --- the library as JSON and OpenAPI -------------------------------------------------------------
@@ -231,7 +196,7 @@ def openapi(query: NamedQuery, path: str) -> dict[str, Any]:
              for p in query.params}
     fmt = {"name": FORMAT, "in": "query", "required": False,
            "description": "Result format instead of the Accept header",
-           "schema": {"type": "string", "enum": [*results.TABULAR, *results.GRAPH]}}
+           "schema": {"type": "string", "enum": formats.names()}}
     return {
         "parameters": [*(_openapi_parameter(p, first[p.name]) for p in query.params), fmt],
         "x-govgraph-query": query.name,
@@ -241,8 +206,7 @@ def openapi(query: NamedQuery, path: str) -> dict[str, Any]:
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The query's results (SPARQL results JSON unless asked otherwise)",
-          "content": {**{f.media_type.split(";")[0]: {} for f in results.TABULAR.values()},
-                      **{f.media_type: {} for f in results.GRAPH.values()}}},
+          "content": {f.media_type: {} for f in formats.FORMATS}},
     404: {"description": "No such named query"},
     406: {"description": "No acceptable result format"},
     422: {"description": "A parameter is unknown, missing or not of its type; "

@@ -13,13 +13,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import PlainTextResponse
 
 from govgraph import __version__
 from govgraph.querying.executor import ProcessExecutor
-from govgraph.rdf.remote import RemoteError, RemoteTimeout
 from govgraph.rdf.store import Store
-from govgraph.web import api, pages, sparql
+from govgraph.web import api, errors, pages, sparql, texts
 from govgraph.web.config import Settings
 
 
@@ -54,16 +52,11 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         max_age=86400,
     )
 
-    @app.exception_handler(RemoteError)
-    async def remote_failed(_request: Request, exc: Exception) -> PlainTextResponse:
-        """A remote store (govgraph serve --endpoint) that is down or slow: 502/504."""
-        status = 504 if isinstance(exc, RemoteTimeout) else 502
-        return PlainTextResponse(f"{exc}\n", status_code=status,
-                                 headers={"Cache-Control": "no-store"})
-
+    errors.install(app)
     app.include_router(sparql.router())
     app.include_router(api.router())
     app.include_router(pages.router())
+    app.include_router(texts.router())
 
     @app.get("/health", tags=["service"], summary="Liveness and dataset version")
     def health(request: Request) -> dict[str, object]:

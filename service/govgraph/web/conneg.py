@@ -21,6 +21,9 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from govgraph import formats
+from govgraph.formats import Format, Kind
+
 #: Ranges read from one header; the rest of a longer header is ignored.
 MAX_RANGES = 64
 #: Characters of a header read; the rest is ignored.
@@ -130,6 +133,13 @@ def quality(ranges: Sequence[MediaRange], offered: str) -> float:
 def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     """The offered media type the client likes best (server order breaks ties), or None."""
     return _negotiate(accept, tuple(offered))
+
+
+def negotiate_format(accept: str | None, kinds: frozenset[Kind]) -> Format | None:
+    """The format of a family (:data:`govgraph.formats.TABULAR` or ``GRAPH``) the client likes
+    best, or None."""
+    chosen = negotiate(accept, formats.media_types(kinds))
+    return formats.by_media_type(chosen, kinds) if chosen else None
 
 
 @functools.lru_cache(maxsize=512)

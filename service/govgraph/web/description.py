@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from govgraph import formats
+from govgraph.formats import Format
 from govgraph.rdf.store import Store
-
-#: W3C format IRIs (http://www.w3.org/ns/formats/) of every result format.
-FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-               "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG",
-               "N-Quads")
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -32,7 +29,7 @@ def triples(endpoint: str, store: Store) -> list[ox.Triple]:
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         *(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + f))
-          for f in FORMAT_IRIS),
+          for f in (fmt.w3c for fmt in formats.FORMATS)),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
@@ -56,9 +53,8 @@ def triples(endpoint: str, store: Store) -> list[ox.Triple]:
     return out
 
 
-def serialize(endpoint: str, store: Store, fmt: ox.RdfFormat) -> bytes:
-    """The description in one RDF format (Turtle with the ``sd``, ``void`` and ``formats``
-    prefixes)."""
-    prefixes = {"sd": SD, "void": VOID, "formats": FORMATS}
-    return bytes(ox.serialize(triples(endpoint, store), format=fmt,
-                              prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None) or b"")
+def serialize(endpoint: str, store: Store, fmt: Format) -> bytes:
+    """The description in one RDF format (with the ``sd``, ``void`` and ``formats`` prefixes
+    where the format writes prefixes)."""
+    return formats.serialize(triples(endpoint, store), fmt,
+                             {"sd": SD, "void": VOID, "formats": FORMATS})

@@ -20,11 +20,12 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from govgraph import __version__
+from govgraph import __version__, formats
+from govgraph.formats import Format
 from govgraph.querying.binding import Term
 from govgraph.rdf import export
 from govgraph.rdf.namespaces import ONTOLOGY, PREFIXES
-from govgraph.rdf.store import OxigraphStore, Store
+from govgraph.rdf.store import Store
 
 T = TypeVar("T")
 
@@ -38,24 +39,9 @@ FOAF = PREFIXES["foaf"]
 XSD = PREFIXES["xsd"]
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
-#: RDF formats of entity descriptions, by suffix: media type and pyoxigraph format.
-RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-}
-#: Dump files under /dumps/, by suffix (each also as ``.gz``): media type.
-DUMP_TYPES: dict[str, str] = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "trig": "application/trig",
-}
-
 #: The kinds of node that state something about other entities (shown with their evidence).
-STATEMENT_TYPES = ("gg:Representation", "org:Membership", "gg:Coordination", "gg:Mandate",
-                   "gg:Liaison", "gg:Event", "gg:Session", "gg:Establishment",
+STATEMENT_TYPES = ("gg:Representation", "org:Membership", "gg:Coordination", "gg:Secretariat",
+                   "gg:Mandate", "gg:Liaison", "gg:Event", "gg:Session", "gg:Establishment",
                    "gg:RevisionProcess")
 _VALUES_STATEMENT = "VALUES ?kind { " + " ".join(STATEMENT_TYPES) + " }"
 
@@ -125,12 +111,9 @@ def ontology_triples(store: Store, iri: str = ONTOLOGY) -> list[ox.Triple]:
     return sorted(set(triples), key=str)
 
 
-def serialize(triples: Iterable[ox.Triple], suffix: str) -> bytes:
-    """Triples in the format of a suffix of :data:`RDF_FORMATS`, with the shared prefixes."""
-    fmt = RDF_FORMATS[suffix][1]
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("ggid", "ggg")} \
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return bytes(ox.serialize(list(triples), format=fmt, prefixes=prefixes) or b"")
+def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
+    """Triples in one RDF format, with the shared prefixes where it writes prefixes."""
+    return formats.serialize(list(triples), fmt)
 
 
 @dataclass(frozen=True)
@@ -262,11 +245,11 @@ class VersionCache:
 
 def dump_bytes(store: Store, name: str) -> bytes | None:
     """The bytes of ``govgraph.{ttl,nt,jsonld,trig}[.gz]``, as :func:`govgraph.rdf.export.dump`
-    writes them (None for an unknown name or a store that cannot be dumped)."""
-    fmt, gz = (name[:-3], True) if name.endswith(".gz") else (name, False)
-    if fmt not in DUMP_TYPES or not isinstance(store, OxigraphStore):
+    writes them (None for an unknown name)."""
+    stem, gz = (name[:-3], True) if name.endswith(".gz") else (name, False)
+    if formats.dump_named(stem) is None:
         return None
-    data = export.dump(store, fmt)
+    data = export.dump(store, stem)
     return gzip.compress(data, mtime=0) if gz else data
 
 
@@ -399,9 +382,9 @@ def _vocabularies(store: Store, meta: _Meta, ds: str) -> None:
 
 def _distributions(meta: _Meta, ds: str, base_iri: str,
                    sizes: Callable[[str], int | None]) -> None:
-    for suffix, media in DUMP_TYPES.items():
-        for name, mtype in ((f"govgraph.{suffix}", media),
-                            (f"govgraph.{suffix}.gz", "application/gzip")):
+    for fmt in formats.dumps():
+        for name, mtype in ((f"govgraph.{fmt.suffix}", fmt.media_type),
+                            (f"govgraph.{fmt.suffix}.gz", "application/gzip")):
             url = f"{base_iri}dumps/{name}"
             size = sizes(name)
             if size is None:
@@ -430,7 +413,8 @@ SECRETARIAT_ROLE = PREFIXES["ggid"] + "concept/role/secretariat"
 
 @dataclass
 class Seat:
-    """A representation, membership or coordination read from a page's neighbourhood."""
+    """A representation, membership, coordination or secretariat read from a page's
+    neighbourhood."""
 
     node: str
     kind: str
@@ -450,6 +434,9 @@ def seats(g: Graph) -> list[Seat]:
         if g.has_type(node, "gg:Coordination"):
             kind, forum_p, agent_p, principal_p = ("coordination", "gg:coordinatedForum",
                                                    "gg:coordinator", "gg:inAgreementWith")
+        elif g.has_type(node, "gg:Secretariat"):  # a function for the forum, not a seat in it
+            kind, forum_p, agent_p, principal_p = ("secretariat", "gg:secretariatOf",
+                                                   "gg:secretariatProvider", "gg:onBehalfOf")
         elif g.has_type(node, "gg:Representation", "org:Membership"):
             kind = "representation" if g.has_type(node, "gg:Representation") else "membership"
             forum_p, agent_p, principal_p = "org:organization", "org:member", "gg:onBehalfOf"
@@ -464,10 +451,10 @@ def seats(g: Graph) -> list[Seat]:
         found.append(Seat(
             node, kind, next(iter(g.iris(node, _expand(forum_p))), None),
             next(iter(g.iris(node, _expand(agent_p))), None),
-            COORDINATOR_ROLE if kind == "coordination" else role,
+            {"coordination": COORDINATOR_ROLE, "secretariat": SECRETARIAT_ROLE}.get(kind, role),
             g.iris(node, _expand(principal_p)), g.iris(node, _expand("prov:wasDerivedFrom")),
             quotes, dates))
-    order = {"representation": 0, "coordination": 1, "membership": 2}
+    order = {"representation": 0, "coordination": 1, "membership": 2, "secretariat": 3}
     return sorted(found, key=lambda s: (order[s.kind], s.node))
 
 

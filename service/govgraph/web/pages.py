@@ -24,14 +24,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from govgraph import __version__
+from govgraph import __version__, formats
+from govgraph.formats import Format
 from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import conneg, linkeddata
+from govgraph.web import conneg, etags, linkeddata
 from govgraph.web.config import Settings
-from govgraph.web.linkeddata import RDF_FORMATS, IriMap, Labels, VersionCache
+from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
     Context,
     class_counts,
@@ -43,8 +44,7 @@ from govgraph.web.views import (
 
 HERE = Path(__file__).resolve().parent
 HTML = "text/html"
-OFFERED = (HTML, *(media for media, _ in RDF_FORMATS.values()))
-SUFFIX_OF = {media: suffix for suffix, (media, _) in RDF_FORMATS.items()}
+OFFERED = (HTML, *(f.media_type for f in formats.pages()))
 LANGS = ("it", "en")
 YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
 
@@ -95,7 +95,7 @@ class Site:
         return Context(self.text, store, IriMap(settings.base_iri), language(request),
                        self.labels(store), request.url.path)
 
-    def missing(self, ctx: Context, suffix: str | None) -> Response:
+    def missing(self, ctx: Context, suffix: Format | None) -> Response:
         """404: an empty graph in the RDF format asked for, else an HTML page."""
         if suffix is not None:
             return rdf_response([], suffix, status=404)
@@ -105,7 +105,7 @@ class Site:
                headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(
             t=ctx.t, lang=ctx.lang, path=ctx.path, version=__version__,
-            formats=[(s, m) for s, (m, _) in RDF_FORMATS.items()], **values)
+            formats=[(f.suffix, f.media_type) for f in formats.pages()], **values)
         return HTMLResponse(html, status_code=status, headers=headers)
 
 
@@ -121,7 +121,7 @@ def router() -> APIRouter:
         forums = sorted((ctx.link(f) for f in counts.get("forums", [])),
                         key=lambda link: link.label.lower())
         return site.render(ctx, "home.html", counts=counts["numbers"], forums=forums,
-                           dumps=list(linkeddata.DUMP_TYPES))
+                           dumps=[f.suffix for f in formats.dumps()])
 
     @r.get("/id/{rest:path}")
     def entity(request: Request, rest: str) -> Response:
@@ -138,7 +138,7 @@ def router() -> APIRouter:
             if found else None,
             not_found=lambda s: site.missing(ctx, s))
 
-    def ontology(request: Request, suffix: str | None) -> Response:
+    def ontology(request: Request, suffix: Format | None) -> Response:
         site = site_of(request)
         ctx = site.ctx(request)
         onto = ctx.iris.iri("/ontology")
@@ -149,7 +149,7 @@ def router() -> APIRouter:
             if triples else None,
             not_found=lambda s: site.missing(ctx, s))
 
-    def shapes(request: Request, suffix: str | None) -> Response:
+    def shapes(request: Request, suffix: Format | None) -> Response:
         site = site_of(request)
         ctx = site.ctx(request)
         triples = site.cache.get(ctx.store, "shapes", shape_triples)
@@ -158,7 +158,7 @@ def router() -> APIRouter:
             html=lambda: site.render(ctx, "shapes.html", **shapes_view(ctx, triples)),
             not_found=lambda s: site.missing(ctx, s))
 
-    def dataset(request: Request, suffix: str | None, path: str = "/dataset") -> Response:
+    def dataset(request: Request, suffix: Format | None, path: str = "/dataset") -> Response:
         site = site_of(request)
         ctx = site.ctx(request)
         triples = site.cache.get(ctx.store, "void", lambda: linkeddata.dataset_description(
@@ -175,8 +175,8 @@ def router() -> APIRouter:
 
     @r.get("/ontology.{suffix}")
     def ontology_file(request: Request, suffix: str) -> Response:
-        return ontology(request, suffix) if suffix in RDF_FORMATS else \
-            missing(request)
+        fmt = formats.page_suffix(suffix)
+        return ontology(request, fmt) if fmt else missing(request)
 
     @r.get("/shapes")
     def shapes_page(request: Request) -> Response:
@@ -184,8 +184,8 @@ def router() -> APIRouter:
 
     @r.get("/shapes.{suffix}")
     def shapes_file(request: Request, suffix: str) -> Response:
-        return shapes(request, suffix) if suffix in RDF_FORMATS else \
-            missing(request)
+        fmt = formats.page_suffix(suffix)
+        return shapes(request, fmt) if fmt else missing(request)
 
     @r.get("/dataset")
     def dataset_page(request: Request) -> Response:
@@ -193,8 +193,8 @@ def router() -> APIRouter:
 
     @r.get("/dataset.{suffix}")
     def dataset_file(request: Request, suffix: str) -> Response:
-        return dataset(request, suffix) if suffix in RDF_FORMATS else \
-            missing(request)
+        fmt = formats.page_suffix(suffix)
+        return dataset(request, fmt) if fmt else missing(request)
 
     @r.get("/.well-known/void")
     def void(request: Request) -> Response:
@@ -207,11 +207,15 @@ def router() -> APIRouter:
                               lambda: linkeddata.dump_bytes(request.app.state.store, stem))
         if not name.startswith("govgraph.") or data is None:
             return PlainTextResponse("no such dump; see /dataset\n", status_code=404)
+        fmt = formats.dump_named(stem.removesuffix(".gz"))
+        assert fmt is not None
         media = "application/gzip" if stem.endswith(".gz") else \
-            linkeddata.DUMP_TYPES[stem] + ("; charset=utf-8" if stem != "jsonld" else "")
-        return Response(data, media_type=media, headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "ETag": f'"{request.app.state.store.version}-{stem}"'})
+            fmt.media_type + ("; charset=utf-8" if fmt.name != "jsonld" else "")
+        headers = {"Content-Disposition": f'attachment; filename="{name}"',
+                   "ETag": etags.make(request.app.state.store.version, stem)}
+        if etags.fresh(request, headers["ETag"]):
+            return etags.not_modified(headers)
+        return Response(data, media_type=media, headers=headers)
 
     @r.get("/query")
     def query(request: Request) -> Response:
@@ -269,24 +273,24 @@ def shape_triples() -> list[ox.Triple]:
     return sorted(set(out), key=str)
 
 
-def rdf_response(triples: Iterable[ox.Triple], suffix: str, *, status: int = 200,
+def rdf_response(triples: Iterable[ox.Triple], fmt: Format, *, status: int = 200,
                  headers: dict[str, str] | None = None) -> Response:
-    media = RDF_FORMATS[suffix][0]
-    return Response(linkeddata.serialize(triples, suffix), status_code=status,
-                    media_type=media, headers=headers)
+    return Response(linkeddata.serialize(triples, fmt), status_code=status,
+                    media_type=fmt.media_type, headers=headers)
 
 
 def alternates(path: str) -> dict[str, str]:
     """``Vary`` and ``Link`` headers naming the URL of each format of a resource."""
-    links = [f'<{path}.{s}>; rel="alternate"; type="{m}"' for s, (m, _) in RDF_FORMATS.items()]
+    links = [f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+             for f in formats.pages()]
     links.append(f'<{path}>; rel="alternate"; type="text/html"')
     return {"Vary": "Accept", "Link": ", ".join(links)}
 
 
-def negotiated(request: Request, path: str, suffix: str | None,
+def negotiated(request: Request, path: str, suffix: Format | None,
                rdf: Callable[[], list[ox.Triple] | None],
                html: Callable[[], HTMLResponse | None],
-               not_found: Callable[[str | None], Response]) -> Response:
+               not_found: Callable[[Format | None], Response]) -> Response:
     """Serve one resource in the format of its suffix or of the Accept header."""
     headers = alternates(path)
     if suffix is None:
@@ -294,7 +298,7 @@ def negotiated(request: Request, path: str, suffix: str | None,
         if chosen is None:
             return PlainTextResponse(conneg.not_acceptable(OFFERED), status_code=406,
                                      headers=headers)
-        suffix = SUFFIX_OF.get(chosen)
+        suffix = formats.by_media_type(chosen, formats.GRAPH)
     if suffix is None:
         page = html()
         if page is None:
@@ -315,11 +319,11 @@ def valid_iri(iri: str) -> bool:
     return True
 
 
-def split_suffix(path: str) -> tuple[str, str | None]:
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """A path without its linked-data suffix (``.ttl``, ``.rdf``, ...), and that suffix's format."""
     stem, dot, ext = path.rpartition(".")
-    if dot and ext in RDF_FORMATS and "/" not in ext:
-        return stem, ext
-    return path, None
+    fmt = formats.page_suffix(ext) if dot and "/" not in ext else None
+    return (stem, fmt) if fmt else (path, None)
 
 
 def static_file(base: Path, name: str, *, allowed: Iterable[str] | None = None) -> Response:

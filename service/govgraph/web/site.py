@@ -8,9 +8,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from govgraph import formats
 from govgraph.rdf.store import Store
-from govgraph.web import linkeddata
-from govgraph.web.linkeddata import RDF_FORMATS, IriMap
+from govgraph.web import linkeddata, texts
+from govgraph.web.linkeddata import IriMap
 from govgraph.web.pages import HERE, HTML
 
 
@@ -39,6 +40,7 @@ async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
 def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
     """Write the pages (``index.html`` under each path), the RDF of every entity, the dumps,
     the dataset metadata and the ontology docs under ``out``; returns the files written."""
+    SUFFIXES = [f.suffix for f in formats.pages()]
     targets: list[tuple[str, str, str]] = [
         ("/", HTML, "index.html"), ("/query", HTML, "query/index.html"),
         ("/ontology", HTML, "ontology/index.html"), ("/shapes", HTML, "shapes/index.html"),
@@ -46,17 +48,18 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
                                                     ".well-known/void"),
         *((f"/static/{p.name}", "*/*", f"static/{p.name}") for p in (HERE / "static").iterdir()),
         *((f"/dumps/govgraph.{n}{gz}", "*/*", f"dumps/govgraph.{n}{gz}")
-          for n in linkeddata.DUMP_TYPES for gz in ("", ".gz")),
+          for n in (f.suffix for f in formats.dumps()) for gz in ("", ".gz")),
+        *((p, "*/*", p[1:]) for p in texts.paths()),
     ]
     for stem in ("/ontology", "/shapes", "/dataset"):
-        targets += [(f"{stem}.{s}", "*/*", f"{stem[1:]}.{s}") for s in RDF_FORMATS]
+        targets += [(f"{stem}.{s}", "*/*", f"{stem[1:]}.{s}") for s in SUFFIXES]
     iris = IriMap(base_iri)
     for iri in linkeddata.entities(store, base_iri + "id/"):
         path = iris.path(iri)
         if path is None or "." in path or ".." in path.split("/"):
             continue
         targets.append((path, HTML, path[1:] + "/index.html"))
-        targets += [(f"{path}.{s}", "*/*", f"{path[1:]}.{s}") for s in RDF_FORMATS]
+        targets += [(f"{path}.{s}", "*/*", f"{path[1:]}.{s}") for s in SUFFIXES]
 
     async def fetch_all() -> list[Path]:
         written: list[Path] = []

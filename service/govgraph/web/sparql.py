@@ -40,87 +40,32 @@ formats, row cap); ``If-None-Match`` gives 304 without running the query.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import json
 import re
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlsplit
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from govgraph.querying.executor import (
-    NotAcceptable,
-    Overloaded,
-    QueryRequest,
-    QueryResponse,
-    QueryTimeout,
-    WorkerCrashed,
-)
+from govgraph import formats
+from govgraph.formats import Format
+from govgraph.querying.executor import NotAcceptable, QueryRequest, QueryResponse
 from govgraph.querying.guard import Shape, shape, uses_service
-from govgraph.rdf.remote import RemoteError, RemoteTimeout
 from govgraph.rdf.store import Store, version_of
-from govgraph.web import conneg, description, pages
+from govgraph.web import conneg, description, etags, pages
 from govgraph.web.config import Settings
+from govgraph.web.errors import ProtocolError
 
-#: SELECT/ASK result formats in the server's order of preference (the first is the default).
-TABULAR: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-#: CONSTRUCT/DESCRIBE result formats in the server's order of preference.
-GRAPH: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "text/n3": ox.RdfFormat.TURTLE,
-    "text/rdf+n3": ox.RdfFormat.TURTLE,
-}
-#: Service-description formats (and the HTML query page, last).
-DESCRIPTION: dict[str, ox.RdfFormat | None] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/html": None,
-}
-#: ``format=`` names: (media type for SELECT/ASK, media type for CONSTRUCT/DESCRIBE).
-FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "ttl": (None, "text/turtle"),
-    "turtle": (None, "text/turtle"),
-    "n3": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"),
-    "ntriples": (None, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"),
-    "json-ld": (None, "application/ld+json"),
-    "rdfxml": (None, "application/rdf+xml"),
-    "rdf+xml": (None, "application/rdf+xml"),
-    "trig": (None, "application/trig"),
-    "nq": (None, "application/n-quads"),
-    "nquads": (None, "application/n-quads"),
-    "html": (None, None),
-}
+#: Service-description formats: the linked-data ones, and the HTML query page (last).
+HTML = "text/html"
+DESCRIPTION = [*(f.media_type for f in formats.pages()), HTML]
 READ_ONLY = ("This public SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, "
              "CLEAR, CREATE, DROP, COPY, MOVE, ADD) is not accepted here.\n")
 MAX_PARAMETERS = 1000
 CACHE_SECONDS = 300
-RETRY_AFTER = 10
 #: Queries up to this many characters are checked on the event loop (lexing a 4 kB query takes
 #: about as long as a hop to a thread); longer ones are checked in a thread.
 INLINE_CHECK = 4096
@@ -128,17 +73,6 @@ INLINE_CHECK = 4096
 #: client running a long query again (a notebook, a dashboard) is not lexed again (2 ms for the
 #: 7.5 kB representations query).
 CHECKED_TEXT, CHECKED_QUERIES = 16384, 256
-
-
-class ProtocolError(Exception):
-    """A request the endpoint answers with an error status and a plain-text explanation."""
-
-    def __init__(self, status: int, message: str, *,
-                 headers: Mapping[str, str] | None = None) -> None:
-        self.status = status
-        self.message = message if message.endswith("\n") else message + "\n"
-        self.headers = dict(headers or {})
-        super().__init__(message)
 
 
 # --- Reading the request --------------------------------------------------------------------
@@ -251,26 +185,9 @@ def endpoint_iri(request: Request) -> str:
     return url if plain else "http://localhost/sparql"
 
 
-def text(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(message, status_code=status, media_type="text/plain; charset=utf-8",
-                    headers=dict(headers or {}))
-
-
 def unshift(message: str) -> str:
     """A parser message about the query with its ``BASE`` line in front, as about the query."""
     return re.sub(r"^error at (\d+):", lambda m: f"error at {int(m.group(1)) - 1}:", message)
-
-
-def etag(*parts: object) -> str:
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
-    return f'W/"{digest}"'
-
-
-def fresh(request: Request, tag: str) -> bool:
-    """Whether ``If-None-Match`` names ``tag`` (weak comparison) or is ``*``."""
-    header = request.headers.get("if-none-match", "")
-    candidates = {c.strip().removeprefix("W/") for c in header.split(",")}
-    return "*" in candidates or tag.removeprefix("W/") in candidates
 
 
 def cache_headers(tag: str) -> dict[str, str]:
@@ -278,25 +195,22 @@ def cache_headers(tag: str) -> dict[str, str]:
             "Vary": "Accept, Accept-Encoding"}
 
 
-def choices(accept: str | None, formats: Sequence[str]) -> tuple[str | None, str | None]:
-    """The media types for a tabular and for a graph result, from ``format=`` or ``Accept``."""
-    wanted = [f.strip().lower() for f in formats if f.strip()]
+def choices(accept: str | None, names: Sequence[str]) -> tuple[Format | None, Format | None]:
+    """The formats for a tabular and for a graph result, from ``format=`` or ``Accept``."""
+    wanted = [f.strip().lower() for f in names if f.strip()]
     if wanted:
         first = wanted[0]
-        if first in FORMAT_NAMES:
-            return FORMAT_NAMES[first]
+        if first == "html":
+            return None, None
+        tabular, graph = formats.pick(first)
+        if tabular is not None or graph is not None:
+            return tabular, graph
         if conneg.parse_media_type(first) is None:
-            names = ", ".join(n for n in FORMAT_NAMES if n != "html")
-            raise ProtocolError(400, f"Unknown format={first!r}; use one of {names} "
-                                     "or a media type.")
+            raise ProtocolError(400, f"Unknown format={first!r}; use one of "
+                                     f"{', '.join(formats.names())} or a media type.")
         accept = first
-    return conneg.negotiate(accept, list(TABULAR)), conneg.negotiate(accept, list(GRAPH))
-
-
-def not_acceptable(kind: str) -> Response:
-    offered, what = ((list(TABULAR), "SELECT and ASK results") if kind == "tabular"
-                     else (list(GRAPH), "CONSTRUCT and DESCRIBE results"))
-    return text(406, conneg.not_acceptable(offered, what=what))
+    return (conneg.negotiate_format(accept, formats.TABULAR),
+            conneg.negotiate_format(accept, formats.GRAPH))
 
 
 def result_response(result: QueryResponse, tag: str, *, limit: int) -> Response:
@@ -335,27 +249,28 @@ def router() -> APIRouter:
                 checked.popitem(last=False)
         return found
 
-    async def service_description(request: Request, formats: Sequence[str]) -> Response:
+    async def service_description(request: Request, names: Sequence[str]) -> Response:
         store: Store = request.app.state.store
-        wanted = [f.strip().lower() for f in formats if f.strip()]
+        wanted = [f.strip().lower() for f in names if f.strip()]
         accept = request.headers.get("accept")
         if wanted:
-            pick = FORMAT_NAMES.get(wanted[0], (None, wanted[0]))
-            accept = "text/html" if wanted[0] == "html" else pick[1]
-        media_type = conneg.negotiate(accept, list(DESCRIPTION))
+            tabular, graph = formats.pick(wanted[0])
+            accept = HTML if wanted[0] == "html" else graph.media_type if graph else \
+                None if tabular else wanted[0]
+        media_type = conneg.negotiate(accept, DESCRIPTION)
         if media_type is None:
-            return text(406, conneg.not_acceptable(list(DESCRIPTION),
-                                                   what="the service description"))
-        fmt = DESCRIPTION[media_type]
+            raise ProtocolError(406, conneg.not_acceptable(DESCRIPTION,
+                                                           what="the service description"))
+        fmt = formats.by_media_type(media_type, formats.GRAPH)
         if fmt is None:  # a browser: the query page, as at /query
             page = pages.query_page(request)
             page.headers["Vary"] = "Accept, Accept-Language"
             return page
         endpoint = endpoint_iri(request)
         version = await version_of(store)
-        tag = etag(version, endpoint, media_type)
-        if fresh(request, tag):
-            return Response(status_code=304, headers=cache_headers(tag))
+        tag = etags.make(version, endpoint, media_type)
+        if etags.fresh(request, tag):
+            return etags.not_modified(cache_headers(tag))
         key = (version, endpoint, media_type)
         if key not in descriptions:
             descriptions[key] = await run_in_threadpool(
@@ -364,12 +279,6 @@ def router() -> APIRouter:
 
     async def endpoint(request: Request) -> Response:
         """SPARQL 1.1 Protocol query operation (GET, or POST form / direct)."""
-        try:
-            return await answer(request)
-        except ProtocolError as error:
-            return text(error.status, error.message, error.headers)
-
-    async def answer(request: Request) -> Response:
         settings: Settings = request.app.state.settings
         store: Store = request.app.state.store
         params = await parameters(request, settings)
@@ -379,12 +288,12 @@ def router() -> APIRouter:
         if "update" in values or any(n.startswith("using-") for n in values):
             raise ProtocolError(403, READ_ONLY)
         queries = values.get("query", [])
-        formats = values.get("format", [])
+        names = values.get("format", [])
         if len(queries) > 1:
             raise ProtocolError(400, f"Send exactly one query parameter, not {len(queries)}.")
         if not queries:
             if request.method == "GET":
-                return await service_description(request, formats)
+                return await service_description(request, names)
             raise ProtocolError(400, "The request has no query: send query=... (form) or a "
                                      "body with Content-Type: application/sparql-query.")
         query = queries[0]
@@ -413,42 +322,25 @@ def router() -> APIRouter:
             dataset = (found.from_graphs, found.from_named)
         else:
             dataset = (None, None)
-        tabular, graph = choices(request.headers.get("accept"), formats)
+        tabular, graph = choices(request.headers.get("accept"), names)
         if found.form in ("select", "ask") and tabular is None:
-            return not_acceptable("tabular")
+            raise NotAcceptable("tabular")
         if found.form in ("construct", "describe") and graph is None:
-            return not_acceptable("graph")
-        tag = etag(await version_of(store), query, dataset, tabular, graph, settings.max_rows)
-        if fresh(request, tag):
-            return Response(status_code=304, headers=cache_headers(tag))
+            raise NotAcceptable("graph")
+        tag = etags.make(await version_of(store), query, dataset, tabular and tabular.name,
+                   graph and graph.name, settings.max_rows)
+        if etags.fresh(request, tag):
+            return etags.not_modified(cache_headers(tag))
         job = QueryRequest(
             based,
-            tabular=TABULAR[tabular] if tabular else None,
-            graph=GRAPH[graph] if graph else None,
+            tabular=tabular.results if tabular else None,
+            graph=graph.rdf if graph else None,
             default_graphs=dataset[0], named_graphs=dataset[1] or None,
             max_rows=settings.max_rows)
         try:
             result = await request.app.state.executor.run(job)
-        except NotAcceptable as exc:
-            return not_acceptable(exc.kind)
-        except Overloaded as exc:
-            return text(503, f"The service is busy: {exc}.\n",
-                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
-        except QueryTimeout:
-            return text(503, f"The query ran longer than this service allows "
-                             f"({settings.timeout:g} s) and was stopped. Make it more selective "
-                             "(LIMIT, fewer joins) or try again later.\n",
-                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
-        except WorkerCrashed:
-            return text(503, "The query stopped the worker that ran it (out of memory?) and "
-                             "was abandoned; the service has started a new worker. Make the "
-                             "query more selective or try again later.\n",
-                        {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
         except SyntaxError as exc:
-            return text(400, f"The query is not valid SPARQL: {unshift(str(exc))}\n")
-        except RemoteError as exc:  # govgraph serve --endpoint: the remote store failed
-            return text(504 if isinstance(exc, RemoteTimeout) else 502, f"{exc}\n",
-                        {"Cache-Control": "no-store"})
+            raise ProtocolError(400, f"The query is not valid SPARQL: {unshift(str(exc))}") from exc
         assert isinstance(result, QueryResponse)
         return result_response(result, tag, limit=settings.max_rows)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from govgraph.authoring import quotes
 from govgraph.querying.binding import Term
 from govgraph.rdf.namespaces import PREFIXES, compact
 from govgraph.rdf.store import Store
@@ -164,6 +165,8 @@ def entity_view(ctx: Context, iri: str) -> dict[str, Any]:
     if g.has_type(iri, "gg:Forum"):
         view["kind"] = "forum"
         view["diagram"] = diagram(ctx, g, iri, [s for s in seats if s.forum == iri])
+    elif g.has_type(iri, "gg:SourceDocument"):
+        view["source_text"] = source_text_view(ctx, iri)
     elif g.has_type(iri, "foaf:Person"):
         view["kind"] = "person"
     elif g.has_type(iri, "gg:Body", "gg:BodyGroup", "org:Organization",
@@ -175,6 +178,18 @@ def entity_view(ctx: Context, iri: str) -> dict[str, Any]:
                 by_forum.setdefault(s.forum, []).append(seat_view(ctx, s))
         view["participation"] = [(ctx.link(f), rows) for f, rows in sorted(by_forum.items())]
     return view
+
+
+def source_text_view(ctx: Context, iri: str) -> dict[str, Any] | None:
+    """The source's text file (link, digest) and where each of its quotes sits in it."""
+    text_of, placed = quotes.placed(ctx.store, iri)
+    if text_of is None:
+        return None
+    url = text_of.url
+    return {"link": ctx.link(text_of.distribution), "href": ctx.iris.href(url) if url else None,
+            "sha256": text_of.sha256, "quotes": [
+                {"link": ctx.link(p.iri), "span": str(p.span), "before": p.before,
+                 "value": p.value, "after": p.after, "matches": p.matches} for p in placed]}
 
 
 def seat_view(ctx: Context, s: linkeddata.Seat) -> dict[str, Any]:
