@@ -30,7 +30,7 @@ from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import conneg, etags, linkeddata
+from govgraph.web import browse, conneg, etags, linkeddata
 from govgraph.web.config import Settings
 from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
@@ -168,6 +168,18 @@ def router() -> APIRouter:
             html=lambda: site.render(ctx, "dataset.html", triples=described(ctx, triples),
                                      iri=linkeddata.dataset_iri(ctx.iris.base_iri)),
             not_found=lambda s: site.missing(ctx, s))
+
+    @r.get("/browse")
+    def browse_page(request: Request, unit: str | None = None) -> Response:
+        site = site_of(request)
+        ctx = site.ctx(request)
+        if unit is None:
+            return site.render(ctx, "browse.html", unit=None, regions=site.cache.get(
+                ctx.store, f"browse-{ctx.lang}", lambda: browse.regions(ctx)))
+        if not valid_iri(unit) or not linkeddata.exists(ctx.store, unit):
+            return site.missing(ctx, None)
+        return site.render(ctx, "browse.html", unit=ctx.link(unit),
+                           municipalities=browse.municipalities(ctx, unit))
 
     @r.get("/ontology")
     def ontology_page(request: Request) -> Response:
