@@ -201,12 +201,24 @@ def test_bodies_sharing_a_code_with_the_registry_are_declared_the_same() -> None
     assert all(r["ok"].value == "true" for r in links), [str(r["target"]) for r in links]
 
 
-def test_the_registry_can_be_left_out_of_the_served_dataset() -> None:
+def test_without_the_registry_only_the_linked_nodes_are_served() -> None:
+    """``serve --no-registry``: the other files, and of the registry only the nodes they link
+    to with their units, regions, codes and source; the result is valid on its own."""
+    from govgraph.validation.validate import validate
     from govgraph.web.config import Settings
     from govgraph.web.reload import dataset_files
 
-    with_registry = {f.path.resolve() for f in dataset_files(Settings())}
-    without = {f.path.resolve() for f in dataset_files(Settings(registry=False))}
-    assert shipped().resolve() in with_registry - without
-    assert without and without < with_registry
-    assert all(REGISTRY not in p.parents for p in without)
+    full = dataset_files(Settings())
+    part = dataset_files(Settings(registry=False))
+    assert shipped().resolve() in {f.path.resolve() for f in full}
+    [linked] = [f for f in part if f.graph == registry_graph()]
+    assert all(REGISTRY not in f.path.resolve().parents for f in part)
+    assert linked.path.stat().st_size < shipped().stat().st_size / 10
+    kept = ox.Store()
+    kept.load(path=str(linked.path), format=linked.format)
+    mentioned = {str(t.object.value) for t in dataset() if isinstance(t.object, ox.NamedNode)
+                 and t.graph_name != ox.NamedNode(registry_graph())}
+    registry_nodes = {s.value for s in store().query(
+        "SELECT DISTINCT ?s { ?s ?p ?o }").__iter__() for s in [s["s"]]}
+    assert mentioned & registry_nodes <= {q.subject.value for q in kept}
+    assert validate(part, engine="fast").conforms

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from govgraph.authoring.files import write_atomic
 from govgraph.cli.common import EXIT_OK, Subparsers
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import GGID, PREFIXES
@@ -59,7 +60,7 @@ def run_import_istat(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         return EXIT_OK
     out = Path(args.output) if args.output else default_output(rel)
-    turtle.write(data, out)
+    write_atomic(out, data)  # a failed run leaves no half file
     print(f"govgraph: wrote {out} ({len(data)} bytes) from {path}", file=sys.stderr)
     return EXIT_OK
 

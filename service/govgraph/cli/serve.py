@@ -64,8 +64,8 @@ def register(sub: Subparsers) -> None:
     s.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="serve these files instead of the shipped data (repeatable)")
     s.add_argument("--no-registry", action="store_true",
-                   help="serve the shipped cases without the registries of data/registry/ "
-                   "(ISTAT's regions, provinces and municipalities): less memory")
+                   help="serve the shipped cases with only the registry nodes they link to "
+                   "(of ISTAT's regions, provinces and municipalities): less memory")
     s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
     s.add_argument("--timeout", type=float, default=Settings().timeout,
                    help="query time limit in seconds")

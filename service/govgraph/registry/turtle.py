@@ -2,15 +2,12 @@
 
 Subjects in IRI order, ``rdf:type`` first and then the predicates in IRI order, objects in
 N-Triples order; duplicates dropped; serialised by pyoxigraph with a fixed prefix table and a
-header comment. Written to a temporary file and renamed, so a failed run leaves no half file.
+header comment.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -31,19 +28,3 @@ def render(triples: Iterable[ox.Triple], prefixes: Mapping[str, str], header: st
     lines = body.split(b"\n")
     n = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
     return b"\n".join([comment.encode(), *sorted(lines[:n]), b"", *lines[n:]])
-
-
-def write(data: bytes, out: Path) -> None:
-    """Write ``data`` to ``out`` atomically (temporary file in the same folder, then rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

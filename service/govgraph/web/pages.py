@@ -31,7 +31,7 @@ from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import conneg, etags, linkeddata
+from govgraph.web import browse, conneg, etags, linkeddata
 from govgraph.web.config import Settings
 from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
@@ -163,6 +163,20 @@ def dataset(request: Request, path: str, fmt: Format | None) -> Response:
         not_found=lambda f: site.missing(ctx, f))
 
 
+def browse_page(request: Request, _path: str, _fmt: Format | None) -> Response:
+    """``/browse``: the regions and their units; ``?unit=IRI``: a unit's municipalities."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    unit = request.query_params.get("unit")
+    if unit is None:
+        return site.render(ctx, "browse.html", unit=None, regions=site.cache.get(
+            ctx.store, f"browse-{ctx.lang}", lambda: browse.regions(ctx)))
+    if not valid_iri(unit) or not linkeddata.exists(ctx.store, unit):
+        return site.missing(ctx, None)
+    return site.render(ctx, "browse.html", unit=ctx.link(unit),
+                       municipalities=browse.municipalities(ctx, unit))
+
+
 @dataclass(frozen=True)
 class Page:
     """A page: its address, the view that answers it, and how the static site writes it."""
@@ -185,6 +199,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("/", home),
     Page("/query", query),
+    Page("/browse", browse_page),
     Page("/ontology", ontology, rdf_files=True),
     Page("/shapes", shapes, rdf_files=True),
     Page("/dataset", dataset, rdf_files=True),

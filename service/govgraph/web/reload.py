@@ -35,6 +35,7 @@ from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf import sources
 from govgraph.rdf.sources import InputError, SourceFile
 from govgraph.rdf.store import OxigraphStore, load_store
+from govgraph.registry import subset
 from govgraph.validation import report
 from govgraph.validation.validate import validate
 from govgraph.web.config import Settings
@@ -60,10 +61,16 @@ class Refused(Exception):
 
 
 def dataset_files(settings: Settings) -> list[SourceFile]:
-    """The files to serve: ``settings.data``, or the shipped ontology and data (with the
-    registries unless ``settings.registry`` is false)."""
-    return [SourceFile.of(d) for d in settings.data] or sources.shipped(
-        registry=settings.registry)
+    """The files to serve: ``settings.data``, or the shipped ontology and data; with
+    ``settings.registry`` false, of the registries only the nodes the other data links to."""
+    if settings.data:
+        return [SourceFile.of(d) for d in settings.data]
+    shipped = sources.shipped()
+    if settings.registry:
+        return shipped
+    registries = [f for f in shipped if sources.is_registry(f.path)]
+    others = [f for f in shipped if f not in registries]
+    return others + subset.linked_files(registries, others)
 
 
 def load_dataset(settings: Settings, *, log: Log = stderr, label: str = "govgraph serve"
@@ -204,7 +211,8 @@ async def serve(app: FastAPI, settings: Settings, config: uvicorn.Config, *,
     # uvicorn re-raises the SIGTERM it shut down for under the previous handler: make that
     # handler a no-op, so that a graceful shutdown ends with exit status 0.
     previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
-    paths = [f.path for f in dataset_files(settings)]
+    # the files themselves (dataset_files may give a registry's linked part, a temporary file)
+    paths = [f.path for f in ([SourceFile.of(d) for d in settings.data] or sources.shipped())]
     watcher = loop.create_task(watch(reloader, paths)) if watch_files else None
     try:
         await server.serve()
