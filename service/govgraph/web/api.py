@@ -6,16 +6,15 @@
 - ``GET /api/queries/{name}?param=value...``: runs a named query. Parameters are bound as RDF terms
   (:meth:`govgraph.querying.queries.NamedQuery.bindings`, the same code as ``govgraph query``) and
   the query goes through the app's executor, so the time limit and the row cap apply. SPARQL
-  results JSON by default; CSV, TSV or XML through ``Accept`` or ``format=json|csv|tsv|xml`` (graph
-  results:
-  ``format=ttl|nt|jsonld|rdfxml``).
+  results JSON by default; any format of :mod:`govgraph.formats` through ``Accept`` or
+  ``format=`` (the bytes ``govgraph query --format`` writes).
 - ``GET /api/queries/{name}.rq``: the query's SPARQL text, with ``PREFIX`` lines for every prefix it
   uses, ready to paste into any SPARQL 1.1 endpoint.
 - ``GET /api/representations?forum=&principal=&agent=&as_of=``: the ``representations`` query
   under a short address (the same handler).
 
-Errors are JSON: 404 unknown query, 422 a bad parameter (``parameter`` names it), 406 no
-acceptable format, 503 the time limit, 502/504 a remote SPARQL store that failed or was too slow.
+Errors are JSON: 404 unknown query, 422 a bad parameter (``parameter`` names it); the others
+come from :mod:`govgraph.web.errors`, as at ``/sparql``.
 """
 
 from __future__ import annotations
