@@ -28,10 +28,10 @@ PREFIXES = """\
 """
 QUOTES = """\
 q:good a gg:Quote ;
-    prov:value "testo"@it ;
+    prov:value "Innovare"@it ;
     prov:wasQuotedFrom src:ctssm-bologna-2022-06 ;
-    oa:start 0 ;
-    oa:end 5 .
+    oa:start 14 ;
+    oa:end 22 .
 
 q:bad a gg:Quote ;
     prov:value "testo"@it ;

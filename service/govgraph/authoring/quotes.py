@@ -223,7 +223,7 @@ def check(store: OxigraphStore, files: Sequence[SourceFile],
         if text_of is None:
             continue  # a document whose text is not in the data (the shapes' business)
         start, end = _int(row["start"]), _int(row["end"])
-        if start is None or end is None or end < start:
+        if start is None or end is None or start < 0 or end < start:
             continue  # the shapes report missing or reversed offsets; govgraph fmt fills them in
         text = content(text_of)
         if text[start:end] == value.value:
