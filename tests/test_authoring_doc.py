@@ -32,6 +32,7 @@ def test_the_guide_has_the_commands_of_both_routes() -> None:
         assert command in names, command
 
 
+@pytest.mark.timeout(1800)  # each write validates the whole dataset first
 def test_every_command_of_the_guide_runs(tmp_path: Path) -> None:
     for kind in resources.KINDS:
         shutil.copytree(resources.folder(kind), tmp_path / kind)

@@ -69,9 +69,11 @@ def case_subjects() -> list[str]:
     return sorted(found)
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
-def test_the_grown_data_validates(grown: Path, engine: str) -> None:
-    result = govgraph("validate", "--engine", engine, root=grown)
+def test_the_grown_data_validates(grown: Path) -> None:
+    # The fast engine: with the ISTAT registry the dataset is about 160 000 triples, which pyshacl
+    # takes many minutes over; both engines' equality is tested on every fixture and on the
+    # cases without the registry (test_validate_equivalence.py).
+    result = govgraph("validate", "--engine", "fast", root=grown)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "esempio-tavolo-prova-2030-01.ttl" in govgraph(
         "validate", "--format", "json", root=grown).stdout
