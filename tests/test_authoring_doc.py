@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import rdflib
 
 from govgraph.rdf import resources
