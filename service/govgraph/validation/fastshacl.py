@@ -421,7 +421,7 @@ class Compiler:
         """Literals of datatype ``dt`` in the data that rdflib (so pyshacl) finds ill-typed;
         with focus nodes, among their values only (the only values their checks test)."""
         if self._ill_typed is None:  # one pass for every datatype the shapes name
-            types = {str(t) for t in self.g.objects(None, SH.datatype)} - {str(RDF.langString)}
+            types = {str(t) for t in self.g.objects(None, SH.datatype)} - _ALWAYS_WELL_TYPED
             self._ill_typed = {t: set() for t in types}
             for lit in self._literals(types) if types else ():
                 if rdflib.Literal(
@@ -440,6 +440,10 @@ class Compiler:
                 self.store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) "
                             f"&& DATATYPE(?o) IN ({listed})) }}"))
         return {v for v in values if isinstance(v, ox.Literal) and v.datatype.value in types}
+
+
+#: Datatypes whose lexical space is every string: no literal of theirs is ill-typed.
+_ALWAYS_WELL_TYPED = {str(RDF.langString), str(rdflib.XSD.string)}
 
 
 def _number(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int:
