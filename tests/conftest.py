@@ -27,6 +27,13 @@ def shipped_store() -> OxigraphStore:
     return load_store(sources.shipped())
 
 
+@pytest.fixture(scope="session")
+def ontology_store() -> OxigraphStore:
+    """The ontology alone: a store whose size does not grow with the data, for tests of the
+    machinery (time limits, workers, formats) rather than of what the data says."""
+    return load_store(sources.shipped(data=False))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,7 +1,7 @@
 """The query executor: worker processes that a time-out really stops.
 
 Every test builds its own executor with small limits and closes it; the expensive queries are
-cross products of all the shipped triples, which never finish within the limits used here.
+cross products of all the ontology's triples, which never finish within the limits used here.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from govgraph.rdf.store import OxigraphStore, QueryResult, load_store
 pytestmark = pytest.mark.timeout(30)
 
 JSON = ox.QueryResultsFormat.JSON
-CHEAP = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50"
+#: Fifty triples in index order (the same order in every process that shares the store).
+CHEAP = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 50"
 #: All quads four times over, a never-true FILTER on all of them: CPU for hours, little memory.
 EXPENSIVE = ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
              "FILTER(STRLEN(CONCAT(STR(?a), STR(?d), STR(?g), STR(?j))) < 0) }")
@@ -45,10 +46,10 @@ MakeExecutor = Callable[..., ProcessExecutor]
 
 
 @pytest.fixture
-def make_executor(shipped_store: OxigraphStore) -> Iterator[MakeExecutor]:
+def make_executor(ontology_store: OxigraphStore) -> Iterator[MakeExecutor]:
     made: list[ProcessExecutor] = []
 
-    def make(store: object = shipped_store, **options: object) -> ProcessExecutor:
+    def make(store: object = ontology_store, **options: object) -> ProcessExecutor:
         executor = ProcessExecutor(store, **options)  # type: ignore[arg-type]
         made.append(executor)
         return executor
@@ -82,22 +83,22 @@ async def started(task: asyncio.Task[QueryResponse]) -> None:
     assert not task.done()
 
 
-def test_cheap_query_equals_in_thread_result(shipped_store: OxigraphStore,
+def test_cheap_query_equals_in_thread_result(ontology_store: OxigraphStore,
                                              make_executor: MakeExecutor) -> None:
     executor = make_executor(workers=2, timeout=5)
     assert executor.zygote_pid is not None and len(executor.worker_pids()) == 2
     for sparql in (CHEAP, "ASK { ?s ?p ?o }",
                    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 20"):
         got = asyncio.run(executor.run(request(sparql)))
-        assert got == execute(shipped_store, request(sparql))
+        assert got == execute(ontology_store, request(sparql))
         assert got.rows > 0 and got.body
     capped = asyncio.run(executor.run(request(CHEAP, max_rows=3)))
     assert (capped.rows, capped.truncated) == (3, True)
 
 
-def test_substitutions_cross_to_the_worker(shipped_store: OxigraphStore,
+def test_substitutions_cross_to_the_worker(ontology_store: OxigraphStore,
                                            make_executor: MakeExecutor) -> None:
-    found = shipped_store.query(
+    found = ontology_store.query(
         "SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) != '') } ORDER BY ?s LIMIT 1")
     assert isinstance(found, ox.QuerySolutions)
     (row,) = list(found)
@@ -111,18 +112,18 @@ def test_substitutions_cross_to_the_worker(shipped_store: OxigraphStore,
     for sparql, substitutions in cases:
         req = request(sparql, substitutions=substitutions)
         got = asyncio.run(executor.run(req))
-        assert got == execute(shipped_store, req)
-        assert 0 < got.rows < len(shipped_store)
+        assert got == execute(ontology_store, req)
+        assert 0 < got.rows < len(ontology_store)
     body = asyncio.run(executor.run(request(cases[1][0], substitutions=cases[1][1]))).body
     assert subject.value in body.decode()
 
 
-def test_errors_keep_their_type_and_message(shipped_store: OxigraphStore,
+def test_errors_keep_their_type_and_message(ontology_store: OxigraphStore,
                                             make_executor: MakeExecutor) -> None:
     executor = make_executor(workers=1, timeout=5)
     bad = request("SELECT * WHERE { ?s ?p }")
     with pytest.raises(SyntaxError) as direct:
-        execute(shipped_store, bad)
+        execute(ontology_store, bad)
     with pytest.raises(SyntaxError) as remote:
         asyncio.run(executor.run(bad))
     assert type(remote.value) is type(direct.value)
@@ -135,7 +136,7 @@ def test_errors_keep_their_type_and_message(shipped_store: OxigraphStore,
 
 
 def test_timeout_kills_the_worker_and_frees_its_memory(make_executor: MakeExecutor) -> None:
-    executor = make_executor(workers=1, timeout=0.8)
+    executor = make_executor(workers=1, timeout=1.5)
     (victim,) = executor.worker_pids()
     baseline = rss_kib([victim])
     peak = 0
@@ -146,12 +147,12 @@ def test_timeout_kills_the_worker_and_frees_its_memory(make_executor: MakeExecut
         while not task.done():
             peak = max(peak, rss_kib([victim]))
             await asyncio.sleep(0.05)
-        with pytest.raises(QueryTimeout, match=r"longer than 0\.8 s"):
+        with pytest.raises(QueryTimeout, match=r"longer than 1\.5 s"):
             await task
 
     began = time.monotonic()
     asyncio.run(hog_and_watch())
-    assert time.monotonic() - began < 2.5
+    assert time.monotonic() - began < 4
     assert peak > baseline + 50_000, (baseline, peak)  # the query did hold memory
     assert not alive(victim)  # killed and reaped: its memory went back to the system
     (replacement,) = executor.worker_pids()
@@ -309,7 +310,7 @@ def test_close_leaves_no_process_behind(make_executor: MakeExecutor) -> None:
 
 def test_on_disk_store_is_opened_read_only_by_workers(tmp_path: Path,
                                                       make_executor: MakeExecutor) -> None:
-    on_disk = load_store(sources.shipped(), path=tmp_path / "store")
+    on_disk = load_store(sources.shipped(data=False), path=tmp_path / "store")
     executor = make_executor(on_disk, workers=1, timeout=5, store_path=tmp_path / "store")
     assert asyncio.run(executor.run(request(CHEAP))) == execute(on_disk, request(CHEAP))
 
@@ -339,10 +340,10 @@ class ForeignStore:
         return len(self._inner)
 
 
-def test_other_stores_run_in_threads(shipped_store: OxigraphStore,
+def test_other_stores_run_in_threads(ontology_store: OxigraphStore,
                                      make_executor: MakeExecutor) -> None:
-    executor = make_executor(ForeignStore(shipped_store), workers=2, timeout=5)
+    executor = make_executor(ForeignStore(ontology_store), workers=2, timeout=5)
     assert executor.zygote_pid is None and executor.worker_pids() == []
-    assert asyncio.run(executor.run(request(CHEAP))) == execute(shipped_store, request(CHEAP))
+    assert asyncio.run(executor.run(request(CHEAP))) == execute(ontology_store, request(CHEAP))
     with pytest.raises(SyntaxError):
         asyncio.run(executor.run(request("SELECT * WHERE { ?s ?p }")))
