@@ -118,7 +118,7 @@ def test_page_suffixes_and_accept_agree(live_server: LiveServer, fmt: Format) ->
 
 @pytest.mark.parametrize("fmt", formats.dumps(), ids=lambda f: f.name)
 def test_dumps_offer_every_dump_format(live_server: LiveServer, fmt: Format) -> None:
-    answer = httpx.get(f"{live_server.url}/dumps/govgraph.{fmt.suffix}")
+    answer = httpx.get(f"{live_server.url}/dumps/govgraph.{fmt.suffix}", timeout=120)
     assert answer.status_code == 200
     assert answer.headers["content-type"].split(";")[0] == fmt.media_type
     assert list(ox.parse(answer.content, format=fmt.rdf))

@@ -13,10 +13,17 @@ from govgraph import formats
 from govgraph.rdf.store import Store
 
 
+def _has_blank(quad: ox.Quad) -> bool:
+    return any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name))
+
+
 def _canonical(quads: list[ox.Quad]) -> list[ox.Quad]:
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
+    """The quads deduplicated and sorted, blank nodes relabelled by RDFC-1.0. Only the quads
+    with a blank node go through the canonicalization (a blank node's label depends on those
+    alone), which keeps a dump of a large, mostly ground dataset quick."""
+    with_blanks = ox.Dataset(q for q in quads if _has_blank(q))
+    with_blanks.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted({q for q in quads if not _has_blank(q)}.union(with_blanks), key=str)
 
 
 def dump(store: Store, name: str) -> bytes:
@@ -25,10 +32,8 @@ def dump(store: Store, name: str) -> bytes:
     fmt = formats.dump_named(name)
     if fmt is None:
         raise ValueError(f"no dump format {name!r}")
+    quads = list(store.quads())
     if fmt.rdf.supports_datasets:
-        return formats.serialize(
-            _canonical(list(store.quads())), fmt)
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert isinstance(triples, ox.QueryTriples)
-    quads = _canonical([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
-    return formats.serialize([q.triple for q in quads], fmt)
+        return formats.serialize(_canonical(quads), fmt)
+    union = _canonical([ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+    return formats.serialize([q.triple for q in union], fmt)
