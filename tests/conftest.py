@@ -23,7 +23,15 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def shipped_store() -> OxigraphStore:
-    """The shipped ontology and data, loaded once for the whole test session."""
+    """The shipped ontology and data as ``govgraph serve --no-registry`` serves them (the
+    registries only with the nodes the cases link to), loaded once for the test session."""
+    return load_store(sources.shipped(registry=False))
+
+
+@pytest.fixture(scope="session")
+def full_store() -> OxigraphStore:
+    """Everything shipped, the whole registry included (what ``make serve`` serves): for the
+    tests of the registry itself."""
     return load_store(sources.shipped())
 
 

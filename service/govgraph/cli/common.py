@@ -62,11 +62,21 @@ def data_files(data: Sequence[str] | None, *, registry: bool = True
             else sources.shipped(registry=registry))
 
 
+def add_registry_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-registry``: the shipped dataset with only the registry nodes the cases link to."""
+    parser.add_argument("--no-registry", action="store_true",
+                        help="of the registries of data/registry/ (ISTAT's regions, provinces "
+                             "and municipalities) only the nodes the shipped cases link to: "
+                             "quicker, less memory")
+
+
 def add_store_options(parser: argparse.ArgumentParser) -> None:
-    """``--data FILE`` and ``--endpoint URL``: what :func:`store_for` opens."""
+    """``--data FILE``, ``--no-registry`` and ``--endpoint URL``: what :func:`store_for`
+    opens."""
     parser.add_argument("--data", action="append", metavar="FILE",
                         help="these files (with the ontology and the reference data) instead "
                              "of the shipped dataset (repeatable)")
+    add_registry_option(parser)
     parser.add_argument("--endpoint", metavar="URL",
                         help=f"ask this remote SPARQL endpoint instead (default: ${ENDPOINT_ENV}"
                              " when set)")
@@ -78,7 +88,8 @@ def store_for(args: argparse.Namespace) -> Store:
     url = endpoint(args)
     if url:
         return RemoteStore(url)
-    return load_store(sources.with_context(args.data) if args.data else sources.shipped())
+    return load_store(sources.with_context(args.data) if args.data
+                      else sources.shipped(registry=not args.no_registry))
 
 
 def emit(data: bytes, output: str | None, what: str) -> None:

@@ -15,7 +15,14 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from govgraph import formats
-from govgraph.cli.common import EXIT_OK, Subparsers, data_files, fail, warn
+from govgraph.cli.common import (
+    EXIT_OK,
+    Subparsers,
+    add_registry_option,
+    data_files,
+    fail,
+    warn,
+)
 from govgraph.querying import queries, results
 from govgraph.querying.executor import (
     NotAcceptable,
@@ -71,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         tabular, graph = formats.pick(args.format)
     settings = Settings(timeout=args.timeout, max_rows=args.max_rows, workers=1, cache_mb=0)
-    store = load_store(data_files(args.data))
+    store = load_store(data_files(args.data, registry=not args.no_registry))
     job = QueryRequest(query.sparql, tabular=tabular.results if tabular else None,
                        graph=graph.rdf if graph else None, substitutions=bindings,
                        max_rows=settings.max_rows)
@@ -111,4 +118,5 @@ def register(sub: Subparsers) -> None:
                    help="result row cap (as govgraph serve)")
     q.add_argument("--data", action="append", metavar="FILE",
                    help="query these files instead of the shipped dataset (repeatable)")
+    add_registry_option(q)
     q.set_defaults(func=run)

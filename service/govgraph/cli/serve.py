@@ -7,7 +7,14 @@ import asyncio
 import sys
 from pathlib import Path
 
-from govgraph.cli.common import ENDPOINT_ENV, EXIT_OK, Subparsers, endpoint, fail
+from govgraph.cli.common import (
+    ENDPOINT_ENV,
+    EXIT_OK,
+    Subparsers,
+    add_registry_option,
+    endpoint,
+    fail,
+)
 from govgraph.rdf.store import Store
 from govgraph.web.config import Settings
 
@@ -63,9 +70,7 @@ def register(sub: Subparsers) -> None:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="serve these files instead of the shipped data (repeatable)")
-    s.add_argument("--no-registry", action="store_true",
-                   help="serve the shipped cases with only the registry nodes they link to "
-                   "(of ISTAT's regions, provinces and municipalities): less memory")
+    add_registry_option(s)
     s.add_argument("--store", type=Path, metavar="DIR", help="on-disk store directory")
     s.add_argument("--timeout", type=float, default=Settings().timeout,
                    help="query time limit in seconds")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from govgraph.cli.common import EXIT_OK, Subparsers, data_files
+from govgraph.cli.common import EXIT_OK, Subparsers, add_registry_option, data_files
 from govgraph.rdf.store import load_store
 from govgraph.web.config import Settings
 
@@ -33,9 +33,7 @@ def register(sub: Subparsers) -> None:
     b.add_argument("out", metavar="OUT", help="output folder (created if needed)")
     b.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                    help="build from these files instead of the shipped data (repeatable)")
-    b.add_argument("--no-registry", action="store_true",
-                   help="leave out the registries of data/registry/ (ISTAT's territorial "
-                   "bodies: about 25 000 more entities, each a page and its RDF)")
+    add_registry_option(b)
     b.add_argument("--base-iri", default="https://w3id.org/govgraph/",
                    help="public base IRI of the data")
     b.set_defaults(func=run)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govgraph import formats
-from govgraph.rdf import resources
+from govgraph.rdf import resources, subset
 from govgraph.rdf.namespaces import GGG
 
 #: The RDF file suffixes read (:mod:`govgraph.formats`), with their dots.
@@ -79,11 +79,18 @@ def is_registry(path: Path) -> bool:
 
 
 def shipped(*, data: bool = True, registry: bool = True) -> list[SourceFile]:
-    """The ontology and, unless ``data`` is false, the shipped data: the cases and reference
-    data, and, unless ``registry`` is false, the registries of data/registry/."""
+    """The ontology and, unless ``data`` is false, the shipped data: the cases, the reference
+    data and the registries of data/registry/ -- with ``registry`` false, of the registries
+    only the nodes the other data links to (:mod:`govgraph.rdf.subset`, which keeps them in
+    the temporary folder)."""
     kinds = ("ontology", "data") if data else ("ontology",)
-    return [SourceFile.of(p) for kind in kinds for p in resources.files(kind, *FORMATS)
-            if registry or not is_registry(p)]
+    files = [SourceFile.of(p) for kind in kinds for p in resources.files(kind, *FORMATS)]
+    registries = [f for f in files if is_registry(f.path)]
+    if registry or not registries:
+        return files
+    others = [f for f in files if f not in registries]
+    return others + [SourceFile.of(subset.linked_file(r, others), graph=r.graph)
+                     for r in registries]
 
 
 def with_context(paths: Sequence[str | Path]) -> list[SourceFile]:

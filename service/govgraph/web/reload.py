@@ -35,7 +35,6 @@ from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf import sources
 from govgraph.rdf.sources import InputError, SourceFile
 from govgraph.rdf.store import OxigraphStore, load_store
-from govgraph.registry import subset
 from govgraph.validation import report
 from govgraph.validation.validate import validate
 from govgraph.web.config import Settings
@@ -65,12 +64,7 @@ def dataset_files(settings: Settings) -> list[SourceFile]:
     ``settings.registry`` false, of the registries only the nodes the other data links to."""
     if settings.data:
         return [SourceFile.of(d) for d in settings.data]
-    shipped = sources.shipped()
-    if settings.registry:
-        return shipped
-    registries = [f for f in shipped if sources.is_registry(f.path)]
-    others = [f for f in shipped if f not in registries]
-    return others + subset.linked_files(registries, others)
+    return sources.shipped(registry=settings.registry)
 
 
 def load_dataset(settings: Settings, *, log: Log = stderr, label: str = "govgraph serve"
