@@ -56,6 +56,7 @@ REQUIRED = {
     "forum-profile": {"forum": "forum/ctssm-bologna"},
     "municipalities": {"unit": "body/uts/237"},
     "municipality-region": {"municipality": "body/comune/037006"},
+    "municipality-coverage": {"municipality": "body/comune/017133"},
 }
 #: The valid fixtures of tests/fixtures/phrases (one per construct of issue 15), loaded next to
 #: the shipped data so every query has rows to return whatever the shipped cases hold.
