@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from govgraph.cli.common import Subparsers, warn
+from govgraph.cli.common import Subparsers, add_registry_option, warn
 from govgraph.progress import Progress
 from govgraph.rdf import sources
 from govgraph.validation import cache, cachestore, report
@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
         # for the shipped file of its named graph (same name: a copy edited elsewhere)
         mine = _unique([sources.SourceFile.of(p) for p in given])
         graphs = {f.graph for f in mine}
-        files = [f for f in sources.shipped() if f.graph not in graphs] + mine
+        files = [f for f in sources.shipped(registry=not args.no_registry)
+                 if f.graph not in graphs] + mine
     wanted = {sources.SourceFile.of(p).path.resolve() for p in args.changed}
     changed = [f for f in files if f.path.resolve() in wanted]
     with contextlib.ExitStack() as stack:
@@ -83,6 +84,7 @@ def register(sub: Subparsers) -> None:
     v.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
     v.add_argument("--shapes", type=Path, action="append", default=[],
                    help="extra SHACL shapes file to apply on top of govgraph's (repeatable)")
+    add_registry_option(v)
     v.add_argument("--data-only", action="store_true",
                    help="check the files with the ontology only, without the shipped reference "
                    "data and cases (for datasets that reuse the ontology but not govgraph's "
