@@ -17,6 +17,8 @@ CASE_PREFIXES: dict[str, str] = {
     "gg": GG, "src": GGID + "source/", "body": GGID + "body/", "forum": GGID + "forum/",
     "person": GGID + "person/", "post": GGID + "post/", "rep": GGID + "representation/",
     "mem": GGID + "membership/", "coord": GGID + "coordination/",
+    "oh": GGID + "office-holding/", "appt": GGID + "appointment/",
+    "ak": GGID + "concept/appointment-kind/",
     "interval": GGID + "interval/", "instant": GGID + "instant/",
     "role": GGID + "concept/role/", "fk": GGID + "concept/forum-kind/",
     "bk": GGID + "concept/body-kind/", "doctype": GGID + "concept/document-type/",
