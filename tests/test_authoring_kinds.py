@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from govgraph.authoring import sheets, texts
+from govgraph.authoring import names, sheets, texts
 from govgraph.rdf import sources
 from govgraph.rdf.namespaces import GGID
 from govgraph.rdf.store import load_store
@@ -85,3 +85,22 @@ def test_an_appointment_to_a_seat_nobody_holds_is_refused_naming_the_row() -> No
     message = str(caught.value)
     assert "appointment.csv:2" in message and "no seat of person/ada-esempio as president" \
         in message
+
+
+def test_comune_di_x_resolves_to_the_registry_label_x_comune(tmp_path: Path) -> None:
+    """'Comune di Padova' is 'Padova (comune)', not 'Maserà di Padova (comune)', whose words
+    include the query's."""
+    data = tmp_path / "comuni.ttl"
+    data.write_text("""\
+@prefix gg: <https://w3id.org/govgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/govgraph/id/body/comune/028060> a gg:Body ;
+    rdfs:label "Padova"@it , "Padova (comune)"@it .
+<https://w3id.org/govgraph/id/body/comune/028048> a gg:Body ;
+    rdfs:label "Maserà di Padova"@it , "Maserà di Padova (comune)"@it .
+""", encoding="utf-8")
+    store = load_store([sources.SourceFile.of(data)])
+    assert names.resolve(store, "Comune di Padova") == f"{GGID}body/comune/028060"
+    assert names.resolve(store, "Comune di Maserà di Padova") == f"{GGID}body/comune/028048"
+    with pytest.raises(names.UnknownName, match="ambiguous"):
+        names.resolve(store, "pad com")  # words that start words of both

@@ -28,11 +28,13 @@ def is_iri(value: str) -> bool:
 
 def resolve(store: Store, name: str, *, kind: str | None = None) -> str:
     """The IRI of the one entity ``name`` designates: an IRI or short id as given, else the
-    entity whose name or identifier equals it (or, failing that, the only one it matches)."""
+    entity whose name or identifier equals it, else the one with the same words ("Comune di
+    Padova" for "Padova (comune)"), else the only one it matches."""
     if is_iri(name):
         return expand_id(name)
     found = lookup.find(store, name, kind=kind, limit=50)
-    exact = [m for m in found if m.score == 100]
+    exact = [m for m in found if m.score == 100] or [m for m in found
+                                                     if m.score >= lookup.SAME_WORDS]
     chosen = exact or found
     if len({m.entity.iri for m in chosen}) == 1:
         return chosen[0].entity.iri
