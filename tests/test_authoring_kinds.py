@@ -104,3 +104,10 @@ def test_comune_di_x_resolves_to_the_registry_label_x_comune(tmp_path: Path) -> 
     assert names.resolve(store, "Comune di Maserà di Padova") == f"{GGID}body/comune/028048"
     with pytest.raises(names.UnknownName, match="ambiguous"):
         names.resolve(store, "pad com")  # words that start words of both
+
+
+def test_a_name_in_a_source_title_is_a_new_person_not_the_source() -> None:
+    """The synthetic source's title names the 'Tavolo di prova per la salute'; a holder named
+    like a word of a title must not resolve to the document."""
+    job = _import({"office": [{**OFFICE, "holder": "Comunicato di prova"}]})
+    assert job.created == [(f"{GGID}person/comunicato-di-prova", "Comunicato di prova")]

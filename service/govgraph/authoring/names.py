@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from govgraph.authoring import lookup
-from govgraph.rdf.namespaces import GGID, expand_id
+from govgraph.rdf.namespaces import GG, GGID, expand_id
 from govgraph.rdf.store import Store
+
+#: Source documents are found by their titles, but never stand for what they name.
+DOCUMENT = GG + "SourceDocument"
 
 
 class UnknownName(ValueError):
@@ -32,7 +35,8 @@ def resolve(store: Store, name: str, *, kind: str | None = None) -> str:
     Padova" for "Padova (comune)"), else the only one it matches."""
     if is_iri(name):
         return expand_id(name)
-    found = lookup.find(store, name, kind=kind, limit=50)
+    found = [m for m in lookup.find(store, name, kind=kind, limit=50)
+             if DOCUMENT not in m.entity.types]  # a title names what the document is about
     exact = [m for m in found if m.score == 100] or [m for m in found
                                                      if m.score >= lookup.SAME_WORDS]
     chosen = exact or found
