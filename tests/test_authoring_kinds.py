@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from govgraph.authoring import names, sheets, texts
+from govgraph.authoring import names, newcase, sheets, texts
 from govgraph.rdf import sources
 from govgraph.rdf.namespaces import GGID
 from govgraph.rdf.store import load_store
@@ -111,3 +111,17 @@ def test_a_name_in_a_source_title_is_a_new_person_not_the_source() -> None:
     like a word of a title must not resolve to the document."""
     job = _import({"office": [{**OFFICE, "holder": "Comunicato di prova"}]})
     assert job.created == [(f"{GGID}person/comunicato-di-prova", "Comunicato di prova")]
+
+
+def test_new_case_can_add_a_publisher_and_say_only_passages_are_kept() -> None:
+    new = newcase.NewSource(slug="giornale-2030", text=b"x", title="t", url="https://x.org/a",
+                            publisher=newcase.publisher_iri("L'Eco di Esempio"), date="2030-01",
+                            retrieved="2030-01-02", doctype="news-article",
+                            new_publisher="L'Eco di Esempio", passages_only=True)
+    g = newcase.source_graph(new)
+    src, org = ID["source/giornale-2030"], ID["body/l-eco-di-esempio"]
+    assert g.value(src, rdflib.URIRef("http://purl.org/dc/terms/publisher")) == org
+    assert (org, rdflib.RDFS.label, rdflib.Literal("L'Eco di Esempio", lang="it")) in g
+    rights = rdflib.URIRef("http://purl.org/dc/terms/rights")
+    assert len(set(g.objects(src, rights))) == 2
+    assert len(set(g.objects(ID["source/giornale-2030/text"], rights))) == 2
