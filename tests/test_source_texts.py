@@ -16,7 +16,7 @@ import pytest
 
 from govgraph.authoring import quotes, texts
 from govgraph.rdf import resources, sources
-from govgraph.rdf.store import OxigraphStore
+from govgraph.rdf.store import OxigraphStore, load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "texts" / "data"
@@ -50,6 +50,8 @@ def test_valid_quote_passes(engine: str) -> None:
     ("wrong-offset-ambiguous.ttl", "quote/mini/01", ["«Comunicato»", "2 times, at 21–43, 114–136"]),
     ("not-verbatim.ttl", "quote/mini/01", ["not in the file as written", "46–71"]),
     ("wrong-digest.ttl", "source/mini/text", ["e7f9af8074c65c43", "gg:sha256"]),
+    ("no-text.ttl", "quote/mini/01", ["quote/mini/01 is taken from", "source/mini, which "
+                                      "declares no text file", "govgraph new-case"]),
 ])
 def test_each_failure_is_reported_alike_by_both_engines(name: str, focus: str,
                                                         says: list[str]) -> None:
@@ -147,3 +149,19 @@ def test_source_page_links_the_text_and_places_the_quotes(live_server: Any) -> N
     assert text.status_code == 200 and text.headers["content-type"].startswith("text/plain")
     assert text.content == store_texts[0].read_bytes()
     assert httpx.get(f"{live_server.url}/sources/..%2Fdata%2Fsources.ttl").status_code == 404
+
+
+def test_other_data_is_served_with_its_own_texts(make_server: Any) -> None:
+    """`serve --data`: /sources/ serves the texts that data declares (tests/fixtures/texts/),
+    not the shipped sources/ folder."""
+    import httpx
+
+    data = FIXTURES / "valid.ttl"
+    store = load_store([sources.SourceFile.of(data)])
+    server = make_server(store, data=(data,), validate=False, workers=1)
+    text = httpx.get(f"{server.url}/sources/mini.txt")
+    assert text.status_code == 200
+    assert text.content == (FIXTURES.parent / "sources" / "mini.txt").read_bytes()
+    shipped = sorted(resources.files("sources", ".txt"))[0].name
+    assert httpx.get(f"{server.url}/sources/{shipped}").status_code == 404
+    assert httpx.get(f"{server.url}/sources/..%2Fdata%2Fvalid.ttl").status_code == 404
