@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,25 +81,30 @@ def test_missing_text_file_is_exit_2_with_a_clear_message(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_corrupted_copy_of_the_shipped_data(tmp_path: Path, engine: str) -> None:
-    """One changed character of a shipped text: the digest and the quotes over it fail."""
+    """One changed character of a shipped text: the digest and the quotes over it fail. Only the
+    case file that declares the text is validated (--data-only): pyshacl over the whole data,
+    registry included, takes minutes."""
     for kind in ("ontology", "shapes", "data", "queries", "sources"):
-        subprocess.run(["cp", "-r", str(resources.folder(kind)), str(tmp_path / kind)], check=True)
+        shutil.copytree(resources.folder(kind), tmp_path / kind,
+                        ignore=shutil.ignore_patterns(sources.REGISTRY))
     text = sorted((tmp_path / "sources").glob("*.txt"))[0]
+    case = next(p for p in sorted((tmp_path / "data").glob("*.ttl"))
+                if f'"../sources/{text.name}"' in p.read_text(encoding="utf-8"))
     content = text.read_text(encoding="utf-8")
     middle = len(content) // 2
     text.write_text(content[:middle] + ("X" if content[middle] != "X" else "Y")
                     + content[middle + 1:], encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "govgraph", "validate", "--engine", engine,
-                           "--format", "json"], capture_output=True, text=True, timeout=240,
-                          cwd=tmp_path, env={**_env(), resources.ROOT_ENV: str(tmp_path)},
-                          check=False)
+    command = [sys.executable, "-m", "govgraph", "validate", "--engine", engine, "--data-only",
+               str(case)]
+    env = {**_env(), resources.ROOT_ENV: str(tmp_path)}
+    proc = subprocess.run([*command, "--format", "json"], capture_output=True, text=True,
+                          timeout=240, cwd=tmp_path, env=env, check=False)
     assert proc.returncode == 1, proc.stderr
     found = [r for r in json.loads(proc.stdout)["results"] if r["shape"] == quotes.SHAPE]
     assert any(r["path"].endswith("#sha256") for r in found)
     text.unlink()
-    proc = subprocess.run([sys.executable, "-m", "govgraph", "validate", "--engine", engine],
-                          capture_output=True, text=True, timeout=240, cwd=tmp_path,
-                          env={**_env(), resources.ROOT_ENV: str(tmp_path)}, check=False)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path,
+                          env=env, check=False)
     assert proc.returncode == 2 and text.name in proc.stderr
 
 
