@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from govgraph.authoring import quotes, texts
 from govgraph.rdf import resources, sources
-from govgraph.rdf.store import OxigraphStore
+from govgraph.rdf.store import OxigraphStore, load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "texts" / "data"
@@ -50,6 +51,8 @@ def test_valid_quote_passes(engine: str) -> None:
     ("wrong-offset-ambiguous.ttl", "quote/mini/01", ["«Comunicato»", "2 times, at 21–43, 114–136"]),
     ("not-verbatim.ttl", "quote/mini/01", ["not in the file as written", "46–71"]),
     ("wrong-digest.ttl", "source/mini/text", ["e7f9af8074c65c43", "gg:sha256"]),
+    ("no-text.ttl", "quote/mini/01", ["quote/mini/01 is taken from", "source/mini, which "
+                                      "declares no text file", "govgraph new-case"]),
 ])
 def test_each_failure_is_reported_alike_by_both_engines(name: str, focus: str,
                                                         says: list[str]) -> None:
@@ -78,28 +81,30 @@ def test_missing_text_file_is_exit_2_with_a_clear_message(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_corrupted_copy_of_the_shipped_data(tmp_path: Path, engine: str) -> None:
-    """One changed character of a shipped text: the digest and the quotes over it fail."""
+    """One changed character of a shipped text: the digest and the quotes over it fail. Only the
+    case file that declares the text is validated (--data-only): pyshacl over the whole data,
+    registry included, takes minutes."""
     for kind in ("ontology", "shapes", "data", "queries", "sources"):
-        subprocess.run(["cp", "-r", str(resources.folder(kind)), str(tmp_path / kind)], check=True)
+        shutil.copytree(resources.folder(kind), tmp_path / kind,
+                        ignore=shutil.ignore_patterns(sources.REGISTRY))
     text = sorted((tmp_path / "sources").glob("*.txt"))[0]
+    case = next(p for p in sorted((tmp_path / "data").glob("*.ttl"))
+                if f'"../sources/{text.name}"' in p.read_text(encoding="utf-8"))
     content = text.read_text(encoding="utf-8")
     middle = len(content) // 2
     text.write_text(content[:middle] + ("X" if content[middle] != "X" else "Y")
                     + content[middle + 1:], encoding="utf-8")
-    # the cases with the registry nodes they link to: pyshacl over the whole registry is slow
-    proc = subprocess.run([sys.executable, "-m", "govgraph", "validate", "--engine", engine,
-                           "--no-registry", "--format", "json"], capture_output=True, text=True,
-                          timeout=240,
-                          cwd=tmp_path, env={**_env(), resources.ROOT_ENV: str(tmp_path)},
-                          check=False)
+    command = [sys.executable, "-m", "govgraph", "validate", "--engine", engine, "--data-only",
+               str(case)]
+    env = {**_env(), resources.ROOT_ENV: str(tmp_path)}
+    proc = subprocess.run([*command, "--format", "json"], capture_output=True, text=True,
+                          timeout=240, cwd=tmp_path, env=env, check=False)
     assert proc.returncode == 1, proc.stderr
     found = [r for r in json.loads(proc.stdout)["results"] if r["shape"] == quotes.SHAPE]
     assert any(r["path"].endswith("#sha256") for r in found)
     text.unlink()
-    proc = subprocess.run([sys.executable, "-m", "govgraph", "validate", "--engine", engine,
-                           "--no-registry"], capture_output=True, text=True, timeout=240,
-                          cwd=tmp_path,
-                          env={**_env(), resources.ROOT_ENV: str(tmp_path)}, check=False)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path,
+                          env=env, check=False)
     assert proc.returncode == 2 and text.name in proc.stderr
 
 
@@ -150,3 +155,19 @@ def test_source_page_links_the_text_and_places_the_quotes(live_server: Any) -> N
     assert text.status_code == 200 and text.headers["content-type"].startswith("text/plain")
     assert text.content == store_texts[0].read_bytes()
     assert httpx.get(f"{live_server.url}/sources/..%2Fdata%2Fsources.ttl").status_code == 404
+
+
+def test_other_data_is_served_with_its_own_texts(make_server: Any) -> None:
+    """`serve --data`: /sources/ serves the texts that data declares (tests/fixtures/texts/),
+    not the shipped sources/ folder."""
+    import httpx
+
+    data = FIXTURES / "valid.ttl"
+    store = load_store([sources.SourceFile.of(data)])
+    server = make_server(store, data=(data,), validate=False, workers=1)
+    text = httpx.get(f"{server.url}/sources/mini.txt")
+    assert text.status_code == 200
+    assert text.content == (FIXTURES.parent / "sources" / "mini.txt").read_bytes()
+    shipped = sorted(resources.files("sources", ".txt"))[0].name
+    assert httpx.get(f"{server.url}/sources/{shipped}").status_code == 404
+    assert httpx.get(f"{server.url}/sources/..%2Fdata%2Fvalid.ttl").status_code == 404

@@ -1,7 +1,7 @@
 """The kinds of statement a case states, one entry each: the spreadsheet columns of
 ``govgraph import-sheet``, the predicates they fill, how the statement's IRI is named, and the
-commented Turtle template ``govgraph new-case`` writes. A new kind (an office, an appointment,
-an election) is one more :class:`StatementKind` in :data:`KINDS`.
+commented Turtle template ``govgraph new-case`` writes. A new kind is one more
+:class:`StatementKind` in :data:`KINDS`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Column:
     name: str
     help: str
     predicate: str | None = None  # None: used otherwise (the quote, the IRI)
-    value: str = "entity"  # entity | role | date | quote
+    value: str = "entity"  # entity | role | date | quote | seat | concept/<scheme>
     required: bool = False
     many: bool = False  # several values, separated by ";"
     default: str | None = None
@@ -39,6 +39,9 @@ class StatementKind:
     forum: str  # and second
     columns: tuple[Column, ...]
     template: str  # the commented Turtle skeleton of new-case
+    new_person: bool = False  # an agent not in the data becomes a new person
+    naming: tuple[str, ...] = ()  # the columns naming the IRI, if not (agent, forum)
+    dated: str | None = None  # the statement's own date column (an event's gg:date)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -83,6 +86,7 @@ KINDS: dict[str, StatementKind] = {k.name: k for k in (
             Column("on_behalf_of", "the principal(s), separated by ;", _p("gg:onBehalfOf"),
                    required=True, many=True),
             START, END, QUOTE),
+        new_person=True,
         template="""\
 # rep:AGENT-FORUM a gg:Representation ;
 #     org:member person:AGENT ;
@@ -91,6 +95,63 @@ KINDS: dict[str, StatementKind] = {k.name: k for k in (
 #     gg:onBehalfOf body:PRINCIPAL ;            # one or more, as the source says
 #     prov:wasDerivedFrom src:SOURCE ;
 #     gg:evidence q:02 ."""),
+    StatementKind(
+        name="office",
+        title="A person (or body) holds an office (president, vice-president, …) in a body or "
+              "forum",
+        types=(_p("gg:OfficeHolding"),), folder="office-holding",
+        agent="holder", forum="organization", naming=("holder", "role", "organization"),
+        columns=(
+            Column("organization", "the body or forum where the office is: name, identifier "
+                   "or IRI", _p("org:organization"), required=True),
+            Column("holder", "the person (or body) who holds it", _p("org:member"),
+                   required=True),
+            Column("role", "the office: president, vice-president, secretary, …",
+                   _p("org:role"), value="role", required=True),
+            Column("post", "the post, when the source names it (post/sindaco-carpi)",
+                   _p("gg:post")),
+            START, END, QUOTE),
+        new_person=True,
+        template="""\
+# oh:HOLDER-ROLE-FORUM a gg:OfficeHolding ;
+#     org:member person:HOLDER ;
+#     org:organization forum:FORUM ;             # or the body
+#     org:role role:president ;
+#     prov:wasDerivedFrom src:SOURCE ;
+#     gg:evidence q:04 ."""),
+    StatementKind(
+        name="appointment",
+        title="Who proposed, designated, elected or appointed whom into which seat or office",
+        types=(_p("gg:Appointment"),), folder="appointment",
+        agent="appointee", forum="organization",
+        naming=("kind", "appointee", "role", "organization"), dated="date",
+        columns=(
+            Column("kind", "proposal, designation, nomination, election, appointment, "
+                   "confirmation or co-optation, as the source's verb says",
+                   _p("gg:appointmentKind"), value="concept/appointment-kind", required=True),
+            Column("appointee", "who was chosen: the holder of the seat or office",
+                   _p("gg:appointee"), required=True),
+            Column("organization", "the body or forum of the seat or office",
+                   required=True),
+            Column("role", "the seat's role (member, president, …): with the appointee and "
+                   "the organization it finds the seat, in the sheets or the data",
+                   value="seat", default="member"),
+            Column("by", "who made the choice; empty when the source does not say",
+                   _p("gg:appointingAgent")),
+            Column("session", "the session it took place in (its IRI, event/…)",
+                   _p("gg:atSession")),
+            Column("date", "its date, YYYY, YYYY-MM or YYYY-MM-DD, as the source gives it",
+                   _p("gg:date"), value="date"),
+            QUOTE),
+        template="""\
+# appt:election-APPOINTEE-ROLE-FORUM a gg:Appointment ;
+#     gg:appointmentKind ak:election ;
+#     gg:appointee person:APPOINTEE ;
+#     gg:appointedTo oh:APPOINTEE-ROLE-FORUM ;   # the seat or office it leads to
+#     gg:appointingAgent forum:ELECTORATE ;        # only if the source says who
+#     gg:date "2024-03-18"^^xsd:date ;
+#     prov:wasDerivedFrom src:SOURCE ;
+#     gg:evidence q:05 ."""),
 )}
 
 #: Kinds written in Turtle only for now (new-case shows their template too).

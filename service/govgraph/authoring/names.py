@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from govgraph.authoring import lookup
-from govgraph.rdf.namespaces import GGID, expand_id
+from govgraph.rdf.namespaces import GG, GGID, expand_id
 from govgraph.rdf.store import Store
+
+#: Source documents are found by their titles, but never stand for what they name.
+DOCUMENT = GG + "SourceDocument"
 
 
 class UnknownName(ValueError):
@@ -28,11 +31,14 @@ def is_iri(value: str) -> bool:
 
 def resolve(store: Store, name: str, *, kind: str | None = None) -> str:
     """The IRI of the one entity ``name`` designates: an IRI or short id as given, else the
-    entity whose name or identifier equals it (or, failing that, the only one it matches)."""
+    entity whose name or identifier equals it, else the one with the same words ("Comune di
+    Padova" for "Padova (comune)"), else the only one it matches."""
     if is_iri(name):
         return expand_id(name)
-    found = lookup.find(store, name, kind=kind, limit=50)
-    exact = [m for m in found if m.score == 100]
+    found = [m for m in lookup.find(store, name, kind=kind, limit=50)
+             if DOCUMENT not in m.entity.types]  # a title names what the document is about
+    exact = [m for m in found if m.score == 100] or [m for m in found
+                                                     if m.score >= lookup.SAME_WORDS]
     chosen = exact or found
     if len({m.entity.iri for m in chosen}) == 1:
         return chosen[0].entity.iri

@@ -17,6 +17,8 @@ CASE_PREFIXES: dict[str, str] = {
     "gg": GG, "src": GGID + "source/", "body": GGID + "body/", "forum": GGID + "forum/",
     "person": GGID + "person/", "post": GGID + "post/", "rep": GGID + "representation/",
     "mem": GGID + "membership/", "coord": GGID + "coordination/",
+    "oh": GGID + "office-holding/", "appt": GGID + "appointment/",
+    "ak": GGID + "concept/appointment-kind/",
     "interval": GGID + "interval/", "instant": GGID + "instant/",
     "role": GGID + "concept/role/", "fk": GGID + "concept/forum-kind/",
     "bk": GGID + "concept/body-kind/", "doctype": GGID + "concept/document-type/",
@@ -59,6 +61,22 @@ class NewSource:
     licence: str | None = None
     language: str = "it"
     doctype: str = "press-release"
+    new_publisher: str | None = None  # a publisher not in the data (a news site): its name
+    passages_only: bool = False  # no licence stated: the text holds only the quoted passages
+
+
+#: The document types ``new-case --type`` offers (concepts of ggid:scheme/document-type).
+DOCTYPES = ("press-release", "news-article", "web-page")
+#: What a source whose page states no licence says about its stored text.
+PASSAGES_ONLY = (("Licenza non indicata nella pagina: si conservano solo i passi citati.", "it"),
+                 ("Licence not stated on the page; only the quoted passages are stored.", "en"))
+
+
+def publisher_iri(name: str) -> str:
+    """The IRI of a new publisher (``body/<slug>``)."""
+    from govgraph.authoring.names import slugify
+
+    return f"{GGID}body/{slugify(name)}"
 
 
 def source_graph(new: NewSource) -> rdflib.Graph:
@@ -78,6 +96,13 @@ def source_graph(new: NewSource) -> rdflib.Graph:
     g.add((src, _p("dcat:distribution"), dist))
     if new.licence:
         g.add((src, _p("dct:license"), rdflib.URIRef(new.licence)))
+    if new.new_publisher:
+        org = rdflib.URIRef(new.publisher)
+        for t in ("foaf:Organization", "org:Organization"):
+            g.add((org, RDF.type, _p(t)))
+        g.add((org, _p("skos:prefLabel"), rdflib.Literal(new.new_publisher, lang=new.language)))
+        g.add((org, RDFS.label, rdflib.Literal(new.new_publisher, lang=new.language)))
+        g.add((org, rdflib.URIRef(GG + "mentionedIn"), src))
     g.add((dist, RDF.type, _p("dcat:Distribution")))
     g.add((dist, RDFS.label, rdflib.Literal(f"Testo: {new.title}", lang=new.language)))
     g.add((dist, _p("dcat:mediaType"),
@@ -92,6 +117,10 @@ def source_graph(new: NewSource) -> rdflib.Graph:
     g.add((dist, rdflib.URIRef(texts.TEXT_FILE), rdflib.Literal(f"../sources/{new.slug}.txt")))
     g.add((dist, rdflib.URIRef(texts.SHA256), rdflib.Literal(texts.digest(new.text),
                                                              datatype=XSD.hexBinary)))
+    if new.passages_only:
+        for node in (src, dist):
+            for text, lang in PASSAGES_ONLY:
+                g.add((node, _p("dct:rights"), rdflib.Literal(text, lang=lang)))
     return g
 
 

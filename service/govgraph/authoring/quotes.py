@@ -129,6 +129,8 @@ SELECT ?q ?value ?source ?start ?end WHERE {
   OPTIONAL { ?q oa:end ?end }
 }"""
 
+_DOCUMENTS = "SELECT ?s WHERE { ?s a <https://w3id.org/govgraph/ontology#SourceDocument> }"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -177,9 +179,9 @@ def _where_found(text: str, value: str) -> tuple[str, str]:
 
 def check(store: OxigraphStore, files: Sequence[SourceFile],
           focus: Collection[str] | None = None) -> list[Finding]:
-    """Every quote against its source's text, and every text against its digest. Quotes of a
-    document that declares no text are not checked here (tests/test_source_texts.py requires a
-    text for every quoted document of the shipped data).
+    """Every quote against its source's text, and every text against its digest. A quote of a
+    document that declares no text file is reported, since it cannot be checked; a quote of
+    something that is not a document is left to the shapes.
 
     Raises :class:`govgraph.rdf.sources.InputError` when a declared text file is missing or
     unreadable. ``focus``: report only on these nodes (incremental validation)."""
@@ -213,6 +215,7 @@ def check(store: OxigraphStore, files: Sequence[SourceFile],
                       f"metti gg:sha256 a {actual} e controlla le citazioni del documento"}))
     rows = store.query(_QUOTES)
     assert isinstance(rows, ox.QuerySolutions)
+    documents: set[str] | None = None
     for row in rows:
         q, value, source = row["q"], row["value"], row["source"]
         if not isinstance(q, ox.NamedNode) or not wanted(q.value):
@@ -221,7 +224,13 @@ def check(store: OxigraphStore, files: Sequence[SourceFile],
             continue  # the shapes report a quote without text or document
         text_of = declared.get(source.value)
         if text_of is None:
-            continue  # a document whose text is not in the data (the shapes' business)
+            if documents is None:
+                found = store.query(_DOCUMENTS)
+                assert isinstance(found, ox.QuerySolutions)
+                documents = {r["s"].value for r in found}
+            if source.value in documents:
+                out.append(_no_text(q.value, source.value))
+            continue
         start, end = _int(row["start"]), _int(row["end"])
         if start is None or end is None or start < 0 or end < start:
             continue  # the shapes report missing or reversed offsets; govgraph fmt fills them in
@@ -237,6 +246,18 @@ def check(store: OxigraphStore, files: Sequence[SourceFile],
             "it": f"Il testo di {text_of.path} a oa:start/oa:end {start}–{end} è {at}, non il "
                   f"prov:value della citazione {excerpt(value.value)}; {it}"}))
     return out
+
+
+def _no_text(quote: str, source: str) -> Finding:
+    return Finding(quote, PROV + "wasQuotedFrom", source, {
+        "en": f"The quote {quote} is taken from {source}, which declares no text file, so its "
+              f"prov:value cannot be checked: register the document's text (govgraph new-case "
+              f"for a new source; else give {source} a dcat:distribution with gg:textFile and "
+              f"gg:sha256, docs/authoring.md)",
+        "it": f"La citazione {quote} è tratta da {source}, che non dichiara un file di testo, "
+              f"quindi il suo prov:value non si può controllare: registra il testo del "
+              f"documento (govgraph new-case per una fonte nuova; altrimenti dai a {source} "
+              f"una dcat:distribution con gg:textFile e gg:sha256, docs/authoring.md)"})
 
 
 def quotes_of(store: Store, source: str) -> Iterator[tuple[str, str, int, int]]:

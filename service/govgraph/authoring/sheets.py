@@ -261,10 +261,13 @@ class Import:
             if c.required and not row.get(c.name):
                 raise SheetError(row.where, f"the column {c.name!r} is empty",
                                  hint=f"{c.name}: {c.help}")
-        agent = self.entity(row, kind.agent, row.get(kind.agent),
-                            person_ok=kind.name == "representation")
+        agent = self.entity(row, kind.agent, row.get(kind.agent), person_ok=kind.new_person)
         forum = self.entity(row, kind.forum, row.get(kind.forum))
-        base = f"{GGID}{kind.folder}/{agent.rsplit('/', 1)[-1]}-{forum.rsplit('/', 1)[-1]}"
+        resolved = {kind.agent: agent, kind.forum: forum}
+        parts = [resolved[n].rsplit("/", 1)[-1] if n in resolved else names.slugify(
+                 row.get(n) or getattr(kind.column(n), "default", None) or "")
+                 for n in kind.naming or (kind.agent, kind.forum)]
+        base = f"{GGID}{kind.folder}/{'-'.join(p for p in parts if p)}"
         iri, n = base, 1
         while (_u(iri), RDF.type, None) in self.graph:
             n += 1
@@ -275,6 +278,9 @@ class Import:
         dates: dict[str, rdflib.Literal] = {}
         for c in kind.columns:
             raw = row.get(c.name) or (c.default or "")
+            if c.value == "seat":
+                g.add((s, _u(GG + "appointedTo"), _u(self.seat(row, agent, forum, raw))))
+                continue
             if not raw or (c.predicate is None and c.value != "quote"):
                 continue
             values = [v.strip() for v in raw.split(";") if v.strip()] if c.many else [raw]
@@ -283,11 +289,11 @@ class Import:
                     g.add((s, _u(GG + "evidence"), _u(self.quote(row, value))))
                     continue
                 if c.value == "entity":
-                    term: rdflib.term.Node = _u(
-                        agent if c.name == kind.agent else forum if c.name == kind.forum
-                        else self.entity(row, c.name, value))
-                elif c.value == "role":
-                    term = _u(f"{GGID}concept/role/{names.slugify(value)}")
+                    term: rdflib.term.Node = _u(resolved.get(c.name)
+                                                or self.entity(row, c.name, value))
+                elif c.value == "role" or c.value.startswith("concept/"):
+                    scheme = "role" if c.value == "role" else c.value.removeprefix("concept/")
+                    term = _u(f"{GGID}concept/{scheme}/{names.slugify(value)}")
                 else:
                     try:
                         term = date_literal(value)
@@ -296,11 +302,39 @@ class Import:
                     dates[c.name] = term
                 assert c.predicate is not None
                 g.add((s, _u(c.predicate), term))
-        if dates:
+        if dates and kind.dated is None:
             g.add((s, _p("org:memberDuring"),
                    _u(self.interval(forum, dates.get("start"), dates.get("end")))))
         g.add((s, _p("prov:wasDerivedFrom"), _u(self.source)))
         return iri
+
+    def seat(self, row: Row, member: str, organization: str, role: str) -> str:
+        """The one seat (membership, representation, office-holding) ``member`` holds in
+        ``organization`` with ``role``: in these sheets, or else in the data."""
+        role_iri = _u(f"{GGID}concept/role/{names.slugify(role)}")
+        found = {str(m) for m in self.graph.subjects(_p("org:member"), _u(member))
+                 if (m, _p("org:organization"), _u(organization)) in self.graph
+                 and (m, _p("org:role"), role_iri) in self.graph}
+        if not found:
+            rows = self.store.query(
+                "SELECT ?m WHERE { ?m <http://www.w3.org/ns/org#member> ?who ; "
+                "<http://www.w3.org/ns/org#organization> ?org ; "
+                "<http://www.w3.org/ns/org#role> ?role }",
+                substitutions={"who": ox.NamedNode(member), "org": ox.NamedNode(organization),
+                               "role": ox.NamedNode(str(role_iri))})
+            found = {r["m"].value for r in rows}  # type: ignore[union-attr]
+        short = f"{member.removeprefix(GGID)} as {names.slugify(role)} in " \
+            f"{organization.removeprefix(GGID)}"
+        if not found:
+            raise SheetError(row.where, f"no seat of {short} in the sheets or the data",
+                             hint="add the seat as a row of the office, membership or "
+                             "representation sheet")
+        if len(found) > 1:
+            listed = ", ".join(sorted(f.removeprefix(GGID) for f in found))
+            raise SheetError(row.where, f"several seats of {short}: {listed}",
+                             hint="write the appointment in Turtle, pointing gg:appointedTo "
+                             "to the right one")
+        return found.pop()
 
     def run(self, tables: dict[str, list[Row]]) -> list[str]:
         """Add every row; the statements' IRIs."""

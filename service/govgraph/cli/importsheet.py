@@ -62,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: Subparsers) -> None:
     s = sub.add_parser("import-sheet", help="write statements from a spreadsheet into a case file",
                        description="Read one sheet per kind of statement (membership, "
-                       "representation; an 'entities' sheet for new names) from .xlsx/.ods, or "
-                       "CSV files named after the kind, resolve the names against the data, "
+                       "representation, office, appointment; an 'entities' sheet for new "
+                       "names) from .xlsx/.ods, or CSV files named after the kind, resolve "
+                       "the names against the data, "
                        "locate the quotes in the source's text and write the case file "
                        "(data/SLUG.ttl, merged with it if it exists) once the data with it "
                        "validates. The template: docs/templates/ or --template PATH.")

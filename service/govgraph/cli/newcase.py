@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from govgraph.authoring import casefile, context, names, newcase
 from govgraph.authoring.files import write_atomic
 from govgraph.cli.common import EXIT_INVALID, EXIT_OK, Subparsers, fail, warn
@@ -30,10 +32,18 @@ def run(args: argparse.Namespace) -> int:
                         "another --slug for another document)")
     store, _files = context.store()
     try:
-        publisher = names.resolve(store, args.publisher)
+        if args.new_publisher:
+            publisher = newcase.publisher_iri(args.publisher)
+            if store.query("ASK { ?s ?p ?o }", substitutions={"s": ox.NamedNode(publisher)}):
+                return fail(f"{publisher} is already in the data: give it as --publisher "
+                            "without --new-publisher")
+        else:
+            publisher = names.resolve(store, args.publisher)
         new = newcase.NewSource(slug=slug, text=data, title=args.title, title_en=args.title_en,
                                 url=args.url, publisher=publisher, date=args.date,
-                                retrieved=args.retrieved, licence=args.licence)
+                                retrieved=args.retrieved, licence=args.licence,
+                                doctype=args.type, passages_only=args.passages_only,
+                                new_publisher=args.publisher if args.new_publisher else None)
         content = newcase.skeleton(new)
     except ValueError as exc:  # UnknownName, a bad date
         return fail(f"{exc}")
@@ -65,6 +75,14 @@ def register(sub: Subparsers) -> None:
     n.add_argument("--title-en", help="an English title")
     n.add_argument("--publisher", required=True,
                    help="the publishing body: name, identifier or IRI of an entity in the data")
+    n.add_argument("--new-publisher", action="store_true",
+                   help="the publisher is not in the data (a news site): add it, named "
+                   "--publisher, to the case file as an organisation")
+    n.add_argument("--type", choices=newcase.DOCTYPES, default="press-release",
+                   help="the kind of document (default press-release)")
+    n.add_argument("--passages-only", action="store_true",
+                   help="the page states no licence and the text file holds only the passages "
+                   "the quotes use: say so (dct:rights) on the source and its text")
     n.add_argument("--date", required=True, help="its date: YYYY, YYYY-MM or YYYY-MM-DD")
     n.add_argument("--retrieved", help="when the text was taken (YYYY-MM-DD; default today)")
     n.add_argument("--licence", help="the licence's IRI, when the publisher states one")
