@@ -16,10 +16,14 @@ changes.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from govgraph import formats
 from govgraph.analysis.rows import Row, text
 from govgraph.analysis.rows import run as rows_of
 from govgraph.querying.queries import QueryError, get
@@ -204,3 +208,36 @@ def as_text(result: Diff) -> str:
         if c.holding.quote:
             lines.append(f"  {'':<18} «{c.holding.quote}»")
     return "\n".join(lines) + "\n"
+
+
+def _csv(result: Diff) -> bytes:
+    """The changes, one row each (several principals joined by spaces, their labels by '; ')."""
+    out = io.StringIO()
+    names = ["change", "date", *Holding.__dataclass_fields__]
+    writer = csv.DictWriter(out, names, lineterminator="\n")
+    writer.writeheader()
+    for c in result.changes:
+        row = asdict(c.holding)
+        row["onBehalfOf"] = " ".join(c.holding.onBehalfOf)
+        row["onBehalfOfLabels"] = "; ".join(c.holding.onBehalfOfLabels)
+        writer.writerow({"change": c.change, "date": c.date, **row})
+    return out.getvalue().encode()
+
+
+def _json(result: Diff) -> bytes:
+    return json.dumps(result.as_json(), ensure_ascii=False, indent=1).encode() + b"\n"
+
+
+#: The formats (names, media types: :data:`govgraph.formats.OUTPUTS`): ``text`` for a terminal,
+#: ``json`` (before, after, changes), ``csv`` (the changes).
+FORMATS: dict[str, formats.Output] = {o.name: o for o in formats.outputs("diff")}
+_WRITERS: dict[str, Callable[[Diff], bytes]] = {
+    "text": lambda r: as_text(r).encode(), "json": _json, "csv": _csv}
+
+
+def write(result: Diff, fmt: str) -> bytes:
+    """The diff in one of :data:`FORMATS`."""
+    if fmt not in FORMATS:
+        raise QueryError(f"no diff format {fmt!r}; known: {', '.join(FORMATS)}",
+                         param="format")
+    return _WRITERS[fmt](result)
