@@ -20,7 +20,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from govgraph import formats
@@ -138,10 +138,10 @@ def _seat_changes(store: Store, window: Window) -> list[Change]:
                    holding=holding) for holding, first in _seats(rows, "inForum")]
 
 
-def _forums(store: Store, window: Window) -> list[str] | None:
-    """The forums of the window: the forum, or it and its parts; None: every forum."""
+def _forums(store: Store, window: Window) -> Sequence[str | None]:
+    """The forums of the window: the forum, or it and its parts; ``[None]``: every forum."""
     if not window.forum:
-        return None
+        return [None]
     if not window.include_subforums:
         return [window.forum]
     return sorted({text(r, "forum") or "" for r in rows_of(
@@ -150,7 +150,7 @@ def _forums(store: Store, window: Window) -> list[str] | None:
 
 def _seats_held(store: Store, window: Window, date: str) -> list[Holding]:
     held: list[Holding] = []
-    for forum in _forums(store, window) or [None]:
+    for forum in _forums(store, window):
         params = {"as_of": date, "include_memberships": "true", **({"forum": forum}
                                                                  if forum else {})}
         held += [h for h, _ in _seats(rows_of(store, "representations", params), "forum")]
@@ -175,12 +175,11 @@ def in_window(change: str, date: str, window: Window) -> bool:
 
 def _offices(store: Store, window: Window, date: str | None) -> list[Holding]:
     """The office-holdings in the window's forums (held on ``date``; None: all), one each."""
-    forums = _forums(store, window)
     rows: list[Row] = []
-    for forum in forums or [None]:
+    for forum in _forums(store, window):
         params = {k: v for k, v in (("forum", forum), ("as_of", date)) if v}
         rows += rows_of(store, "office-holders", params)
-    if forums is None:  # every forum: the offices held in bodies are no part of it
+    if not window.forum:  # every forum: the offices held in bodies are no part of it
         every = {text(r, "forum") for r in rows_of(store, "forum-tree")}
         rows = [r for r in rows if text(r, "organization") in every]
     by_holding: dict[str, Row] = {}
