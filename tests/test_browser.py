@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import LiveServer
-from govgraph.web.pages import yasgui_dir
+from govgraph.web.pages import cytoscape_dir, yasgui_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -85,3 +85,39 @@ def test_query_page_runs_a_named_query(page: Any, live_server: LiveServer) -> No
     page.wait_for_url("**/id/person/danila-valenti")
     assert page.locator("h1").inner_text() == "Danila Valenti"
     shot(page, "person")
+
+
+def keep(page: Any, folder: Path, name: str) -> Path:
+    """A full-page screenshot in the test's own folder; its path is printed (pytest -s)."""
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+@pytest.mark.skipif(not (cytoscape_dir() / "cytoscape.min.js").is_file(),
+                    reason="Cytoscape.js not installed (make web)")
+def test_network_page_draws_filters_and_opens(page: Any, live_server: LiveServer,
+                                              tmp_path: Path) -> None:
+    asked: list[str] = []
+    page.on("request", lambda req: asked.append(req.url))
+    page.goto(live_server.url + "/network")
+    page.wait_for_selector("#network canvas")
+    drawn = page.evaluate("window.govgraphNetwork.nodes().length")
+    rows = page.locator("#network-table tbody tr").count()
+    assert drawn > 0 and rows == page.evaluate("window.govgraphNetwork.edges().length")
+    assert keep(page, tmp_path, "network").stat().st_size > 0
+    quoted = page.evaluate("window.govgraphNetwork.edges('[quote]').length")
+    assert quoted > 0, "the shipped seats have quotes"
+    page.evaluate("window.govgraphNetwork.edges('[quote]')[0].emit('tap')")
+    assert page.locator("#network-edge blockquote").inner_text().startswith("«")
+    page.fill("input[name=as_of]", "2022-06-30")
+    page.locator("#network-filters button").click()
+    page.wait_for_function("location.search.includes('as_of=2022-06-30')")
+    assert any("/api/network?" in url and "as_of=2022-06-30" in url for url in asked)
+    assert page.locator("#network-table tbody tr").count() == page.evaluate(
+        "window.govgraphNetwork.edges().length")
+    keep(page, tmp_path, "network-as-of")
+    page.evaluate("window.govgraphNetwork.nodes('[kind = \"forum\"]')[0].emit('tap')")
+    page.wait_for_url("**/id/forum/**")
+    assert page.locator("h1").inner_text()

@@ -3,17 +3,21 @@ escaping, ontology docs, query page, static assets; and ``govgraph build-site``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 
 from conftest import LiveServer
 from govgraph import cli
 from govgraph.rdf.store import OxigraphStore
+from govgraph.web.pages import VENDORED
 
 EVIL = '<script>alert("x")</script>'
 EVIL_TTL = """
@@ -114,7 +118,7 @@ def evil_server(make_server: Callable[..., LiveServer],
 
 @pytest.mark.parametrize("path", ["/", "/id/forum/evil", "/id/body/evil", "/id/person/evil",
                                   "/id/representation/evil", "/id/source/evil",
-                                  "/id/quote/evil"])
+                                  "/id/quote/evil", "/network?kind=persons-forums"])
 def test_labels_are_escaped(evil_server: LiveServer, path: str) -> None:
     page = html(evil_server, path)
     assert "<script>" not in page.replace('<script type="application/json"', "")
@@ -150,6 +154,38 @@ def test_static_assets(live_server: LiveServer) -> None:
                      timeout=10).status_code == 404
 
 
+def _embedded(page: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="govgraph-network">(.*?)</script>',
+                      page, re.S)
+    assert found, "the page embeds its network"
+    return dict(json.loads(found.group(1)))
+
+
+@pytest.mark.parametrize("query", ["", "?kind=persons-forums&as_of=2022-06-30",
+                                   "?kind=bodies&region=body/regione-emilia-romagna"])
+def test_network_page_is_the_api_s_network(live_server: LiveServer, query: str) -> None:
+    """The table has a row per edge of /api/network for the same filters, each seat linked and
+    its quote shown; the drawing gets the same node-link JSON."""
+    page = html(live_server, "/network" + query)
+    api = httpx.get(f"{live_server.url}/api/network{query}", timeout=60).json()
+    assert _embedded(page)["network"] == api
+    table = page.split('id="network-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == len(api["edges"]) + 1  # and the header
+    for edge in api["edges"]:
+        if "seat" in edge:
+            assert f'href="/{edge["seat"].split("/govgraph/", 1)[1]}"' in table
+        if "quote" in edge:
+            assert str(escape(edge["quote"])) in table
+    assert 'method="get" action="/network"' in page  # the filters work without JavaScript
+    assert not re.search(r'src="https?://', page)
+
+
+def test_network_page_bad_filter(live_server: LiveServer) -> None:
+    answer = httpx.get(f"{live_server.url}/network?as_of=someday", timeout=30)
+    assert answer.status_code == 422
+    assert "as_of" in answer.text and 'id="network-table"' in answer.text
+
+
 def test_build_site(tmp_path: Path) -> None:
     # without the registry's 25 000 entities, which the pages checked here do not need
     assert cli.main(["build-site", "--no-registry", str(tmp_path / "site")]) == 0
@@ -161,3 +197,7 @@ def test_build_site(tmp_path: Path) -> None:
     assert (site / "dumps/govgraph.ttl").stat().st_size > 0
     assert (site / "dumps/govgraph.nt.gz").stat().st_size > 0
     assert b"void:Dataset" in (site / ".well-known/void").read_bytes()
+    assert "govgraph-network" in (site / "network/index.html").read_text()
+    for package, (folder, names) in VENDORED.items():
+        for name in names:
+            assert (site / "static" / package / name).is_file() == (folder() / name).is_file()

@@ -46,9 +46,12 @@ class Served:
     example: Mapping[str, str]
 
     def values(self, request: Request) -> dict[str, str]:
-        """The request's parameters, checked and normalised (defaults filled in): full IRIs,
-        ISO dates, ``true``/``false``; QueryError names a bad one."""
-        given = query_values(request)
+        """The request's parameters, checked (:meth:`check`)."""
+        return self.check(query_values(request))
+
+    def check(self, given: Mapping[str, str]) -> dict[str, str]:
+        """Parameters checked and normalised (defaults filled in): full IRIs, ISO dates,
+        ``true``/``false``; QueryError names a bad or unknown one."""
         known = {p.name for p in self.params}
         for name in given:
             if name not in known:
@@ -101,11 +104,21 @@ class Served:
                 504: {"description": "The remote SPARQL store did not answer in time"}}
 
 
-def _network(store: Store, values: Mapping[str, str], cache: VersionCache, fmt: str) -> bytes:
-    actors = cache.get(store, "network-actors", lambda: network.node_attributes(store))
+def actors(store: Store, cache: VersionCache) -> dict[str, dict[str, str]]:
+    """The node attributes of the networks (:func:`govgraph.analysis.network.node_attributes`),
+    kept once per dataset version."""
+    return cache.get(store, "network-actors", lambda: network.node_attributes(store))
+
+
+def graph(store: Store, values: Mapping[str, str], cache: VersionCache) -> network.Graph:
+    """The network of checked values (:meth:`Served.check` of :data:`NETWORK`)."""
     scope = network.Scope(as_of=values.get("as_of"), region=values.get("region"),
                           forum_kind=values.get("forum_kind"))
-    return network.write(network.build(store, values["kind"], scope, actors), fmt)
+    return network.build(store, values["kind"], scope, actors(store, cache))
+
+
+def _network(store: Store, values: Mapping[str, str], cache: VersionCache, fmt: str) -> bytes:
+    return network.write(graph(store, values, cache), fmt)
 
 
 def _diff(store: Store, values: Mapping[str, str], _cache: VersionCache, fmt: str) -> bytes:
@@ -133,7 +146,7 @@ DIFF = Served("diff", _seat_changes_params(), _diff, {
     "to": "2022-12-31"})
 
 
-def _cache(request: Request) -> VersionCache:
+def cache_of(request: Request) -> VersionCache:
     cache = getattr(request.app.state, "govgraph_analysis", None)
     if not isinstance(cache, VersionCache):
         cache = VersionCache()
@@ -154,7 +167,7 @@ async def answer(request: Request, product: Served) -> Response:
                f'inline; filename="govgraph-{product.name}.{out.suffix}"'}
     if etags.fresh(request, tag):
         return etags.not_modified(headers)
-    cache = _cache(request)
+    cache = cache_of(request)
     try:
         body = await run_in_threadpool(product.make, store, values, cache, out.name)
     except QueryError as exc:

@@ -31,7 +31,7 @@ from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import browse, conneg, etags, linkeddata
+from govgraph.web import analysis, browse, conneg, etags, linkeddata, networkview
 from govgraph.web.config import Settings
 from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
@@ -48,11 +48,24 @@ HTML = "text/html"
 OFFERED = (HTML, *(f.media_type for f in formats.pages()))
 LANGS = ("it", "en")
 YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
+CYTOSCAPE_FILES = ("cytoscape.min.js",)
 
 
 def yasgui_dir() -> Path:
     """Where the npm package's built assets are (``make web`` installs them)."""
     return resources.root() / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def cytoscape_dir() -> Path:
+    """Where Cytoscape.js is (``make web`` installs it from npm)."""
+    return resources.root() / "web" / "node_modules" / "cytoscape" / "dist"
+
+
+#: The npm assets served under ``/static/NAME/`` (and written into the static site), by NAME.
+VENDORED: dict[str, tuple[Callable[[], Path], tuple[str, ...]]] = {
+    "yasgui": (lambda: yasgui_dir(), YASGUI_FILES),
+    "cytoscape": (lambda: cytoscape_dir(), CYTOSCAPE_FILES),
+}
 
 
 def language(request: Request) -> str:
@@ -177,6 +190,16 @@ def browse_page(request: Request, _path: str, _fmt: Format | None) -> Response:
                        municipalities=browse.municipalities(ctx, unit))
 
 
+def network_page(request: Request, _path: str, _fmt: Format | None) -> Response:
+    """``/network``: bodies and forums as a table, drawn by Cytoscape.js where it is installed;
+    the filters are those of ``/api/network``."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    values = networkview.network_view(ctx, request.query_params, analysis.cache_of(request))
+    return site.render(ctx, "network.html", status=422 if values["error"] else 200,
+                       cytoscape=(cytoscape_dir() / CYTOSCAPE_FILES[0]).is_file(), **values)
+
+
 @dataclass(frozen=True)
 class Page:
     """A page: its address, the view that answers it, and how the static site writes it."""
@@ -200,6 +223,7 @@ PAGES: tuple[Page, ...] = (
     Page("/", home),
     Page("/query", query),
     Page("/browse", browse_page),
+    Page("/network", network_page),
     Page("/ontology", ontology, rdf_files=True),
     Page("/shapes", shapes, rdf_files=True),
     Page("/dataset", dataset, rdf_files=True),
@@ -254,8 +278,12 @@ def dump(request: Request, name: str) -> Response:
     return Response(data, media_type=media, headers=headers)
 
 
-def yasgui(name: str) -> Response:
-    return static_file(yasgui_dir(), name, allowed=YASGUI_FILES)
+def vendored(package: str, name: str) -> Response:
+    """``/static/PACKAGE/NAME``: a file of an npm package of :data:`VENDORED`."""
+    if package not in VENDORED:
+        return PlainTextResponse("not found\n", status_code=404)
+    folder, files = VENDORED[package]
+    return static_file(folder(), name, allowed=files)
 
 
 def static(name: str) -> Response:
@@ -272,7 +300,7 @@ def router() -> APIRouter:
             r.add_api_route(page.path + ".{suffix}", page_file_handler(page), methods=["GET"])
     r.add_api_route("/id/{rest:path}", entity, methods=["GET"])
     r.add_api_route("/dumps/{name}", dump, methods=["GET"])
-    r.add_api_route("/static/yasgui/{name}", yasgui, methods=["GET"])
+    r.add_api_route("/static/{package}/{name}", vendored, methods=["GET"])
     r.add_api_route("/static/{name}", static, methods=["GET"])
     return r
 
