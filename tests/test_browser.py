@@ -3,6 +3,7 @@ browser). Screenshots go to test-output/. Skips, saying why, without /usr/bin/ch
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 
 from conftest import LiveServer
+from govgraph.analysis.rows import run as rows_of
+from govgraph.analysis.rows import text
 from govgraph.web.pages import cytoscape_dir, yasgui_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -121,3 +124,20 @@ def test_network_page_draws_filters_and_opens(page: Any, live_server: LiveServer
     page.evaluate("window.govgraphNetwork.nodes('[kind = \"forum\"]')[0].emit('tap')")
     page.wait_for_url("**/id/forum/**")
     assert page.locator("h1").inner_text()
+
+
+def test_forum_timeline_renders(page: Any, live_server: LiveServer, shipped_store: Any,
+                                tmp_path: Path) -> None:
+    """The forum with the most dated events: its timeline table is shown, oldest first."""
+    forums = Counter(text(r, "concernedForum") for r in rows_of(shipped_store, "timeline")
+                     if text(r, "date") and text(r, "concernedForum"))
+    forum = max(sorted(forums, key=str), key=lambda f: forums[f])
+    page.goto(f"{live_server.url}/{str(forum).split('/govgraph/', 1)[1]}")
+    timeline = page.locator("section#timeline")
+    timeline.scroll_into_view_if_needed()
+    assert timeline.is_visible()
+    dated = timeline.locator("time")
+    assert dated.count() >= forums[forum]
+    assert keep(page, tmp_path, "forum-timeline").stat().st_size > 0
+    timeline.screenshot(path=str(tmp_path / "timeline.png"))
+    print(f"screenshot: {tmp_path / 'timeline.png'}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from markupsafe import escape
 
 from conftest import LiveServer
 from govgraph import cli
+from govgraph.analysis.rows import run as rows_of
+from govgraph.analysis.rows import text
 from govgraph.rdf.store import OxigraphStore
 from govgraph.web.pages import VENDORED
 
@@ -184,6 +188,40 @@ def test_network_page_bad_filter(live_server: LiveServer) -> None:
     answer = httpx.get(f"{live_server.url}/network?as_of=someday", timeout=30)
     assert answer.status_code == 422
     assert "as_of" in answer.text and 'id="network-table"' in answer.text
+
+
+def _timeline(page: str) -> str:
+    assert 'id="timeline"' in page, "the page has a timeline"
+    return page.split('id="timeline"')[1].split("</section>")[0]
+
+
+def _dates(section: str) -> list[str]:
+    return re.findall(r'<time datetime="([^"]+)">', section)
+
+
+def test_forum_timeline(live_server: LiveServer, shipped_store: OxigraphStore) -> None:
+    """The forum with the most dated events: each of them, and each dated office, is in its
+    timeline, oldest first (dates compared at their common precision)."""
+    forums = Counter(text(r, "concernedForum") for r in rows_of(shipped_store, "timeline")
+                     if text(r, "date") and text(r, "concernedForum"))
+    forum = max(sorted(forums, key=str), key=lambda f: forums[f])
+    section = _timeline(html(live_server, "/" + str(forum).split("/govgraph/", 1)[1]))
+    for row in rows_of(shipped_store, "timeline", {"forum": str(forum)}):
+        assert f'href="/{str(text(row, "event")).split("/govgraph/", 1)[1]}"' in section
+    for row in rows_of(shipped_store, "office-holders", {"forum": str(forum)}):
+        for column in ("start", "end"):
+            if text(row, column):
+                assert f'<time datetime="{text(row, column)}">' in section
+    dates = _dates(section)
+    assert dates and all(a[:len(b)] <= b[:len(a)] for a, b in pairwise(dates))
+
+
+def test_person_timeline(live_server: LiveServer, shipped_store: OxigraphStore) -> None:
+    dated = sorted((str(text(r, "person")), str(text(r, "start")))
+                   for r in rows_of(shipped_store, "office-holders") if text(r, "start"))
+    person, start = dated[0]
+    section = _timeline(html(live_server, "/" + person.split("/govgraph/", 1)[1]))
+    assert start in _dates(section)
 
 
 def test_build_site(tmp_path: Path) -> None:

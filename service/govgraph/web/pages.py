@@ -31,7 +31,7 @@ from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import analysis, browse, conneg, etags, linkeddata, networkview
+from govgraph.web import analysis, browse, conneg, etags, linkeddata, networkview, timeline
 from govgraph.web.config import Settings
 from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
@@ -255,9 +255,15 @@ def entity(request: Request, rest: str) -> Response:
     return negotiated(
         request, path, fmt,
         rdf=lambda: linkeddata.describe(ctx.store, iri) if found else None,
-        html=lambda: site.render(ctx, "entity.html", **entity_view(ctx, iri))
-        if found else None,
+        html=lambda: site.render(ctx, "entity.html", **entity_page(ctx, iri)) if found else None,
         not_found=lambda f: site.missing(ctx, f))
+
+
+def entity_page(ctx: Context, iri: str) -> dict[str, Any]:
+    """What an entity page shows: :func:`entity_view`, and the timeline of forums and persons."""
+    view = entity_view(ctx, iri)
+    view["timeline"] = timeline.timeline(ctx, iri, view["kind"])
+    return view
 
 
 def dump(request: Request, name: str) -> Response:
