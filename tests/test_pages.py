@@ -10,6 +10,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -222,6 +223,37 @@ def test_person_timeline(live_server: LiveServer, shipped_store: OxigraphStore) 
     person, start = dated[0]
     section = _timeline(html(live_server, "/" + person.split("/govgraph/", 1)[1]))
     assert start in _dates(section)
+
+
+@pytest.mark.parametrize("path", ["/", "/network", "/browse", "/query", "/ontology",
+                                  "/id/forum/gruppo-tecnico-ctssm-bologna", "/search"])
+def test_search_box_on_every_page(live_server: LiveServer, path: str) -> None:
+    assert 'role="search"' in html(live_server, path).split("</header>")[0]
+
+
+def test_search_finds_a_forum_by_name(live_server: LiveServer,
+                                      shipped_store: OxigraphStore) -> None:
+    row = rows_of(shipped_store, "forum-tree")[0]
+    forum, label = str(text(row, "forum")), str(text(row, "forumLabel"))
+    page = html(live_server, "/search?" + urlencode({"q": label}))
+    assert f'href="/{forum.split("/govgraph/", 1)[1]}"' in page.split("<main>")[1]
+
+
+def test_entity_page_cites_and_downloads(live_server: LiveServer) -> None:
+    """Each table's CSV and JSON links answer with its named query's rows; the citation
+    names the page's IRI, the dataset version and every source document linked on the page."""
+    path = "/id/forum/gruppo-tecnico-ctssm-bologna"
+    page = html(live_server, path)
+    links = [u.replace("&amp;", "&") for u in re.findall(r'href="(/api/queries/[^"]+)"', page)]
+    assert {u.rsplit("format=", 1)[1] for u in links} == {"csv", "json"}
+    for url in links:
+        answer = httpx.get(live_server.url + url, timeout=60)
+        assert answer.status_code == 200 and int(answer.headers["x-govgraph-rows"]) > 0
+    cited = page.split('id="cite"')[1].split("</section>")[0]
+    dataset = httpx.get(live_server.url + "/health", timeout=10).json()["dataset"]
+    assert "https://w3id.org/govgraph" + path in cited and dataset in cited
+    for source in set(re.findall(r'href="(/id/source/[^"]+)"', page)):
+        assert f'href="{source}"' in cited
 
 
 def test_build_site(tmp_path: Path) -> None:

@@ -26,12 +26,22 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from govgraph import __version__, formats
+from govgraph.authoring import lookup
 from govgraph.formats import Format
 from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import analysis, browse, conneg, etags, linkeddata, networkview, timeline
+from govgraph.web import (
+    analysis,
+    browse,
+    cite,
+    conneg,
+    etags,
+    linkeddata,
+    networkview,
+    timeline,
+)
 from govgraph.web.config import Settings
 from govgraph.web.linkeddata import IriMap, Labels, VersionCache
 from govgraph.web.views import (
@@ -190,6 +200,18 @@ def browse_page(request: Request, _path: str, _fmt: Format | None) -> Response:
                        municipalities=browse.municipalities(ctx, unit))
 
 
+def search_page(request: Request, _path: str, _fmt: Format | None) -> Response:
+    """``/search?q=``: entities by name or identifier (the look-up of ``/api/lookup`` and
+    ``govgraph find``), each linked to its page."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    q = request.query_params.get("q", "").strip()[:200]
+    found = lookup.find(ctx.store, q, limit=50) if q else []
+    return site.render(ctx, "search.html", q=q, results=[
+        {"link": ctx.link(m.entity.iri), "kind": m.entity.kind, "matched": m.matched}
+        for m in found])
+
+
 def network_page(request: Request, _path: str, _fmt: Format | None) -> Response:
     """``/network``: bodies and forums as a table, drawn by Cytoscape.js where it is installed;
     the filters are those of ``/api/network``."""
@@ -224,6 +246,7 @@ PAGES: tuple[Page, ...] = (
     Page("/query", query),
     Page("/browse", browse_page),
     Page("/network", network_page),
+    Page("/search", search_page),
     Page("/ontology", ontology, rdf_files=True),
     Page("/shapes", shapes, rdf_files=True),
     Page("/dataset", dataset, rdf_files=True),
@@ -263,6 +286,11 @@ def entity_page(ctx: Context, iri: str) -> dict[str, Any]:
     """What an entity page shows: :func:`entity_view`, and the timeline of forums and persons."""
     view = entity_view(ctx, iri)
     view["timeline"] = timeline.timeline(ctx, iri, view["kind"])
+    view["table_links"] = cite.downloads(view["kind"], iri)
+    sources = [*view["me"].sources, *(s for st in view["around"] for s in st.sources),
+               *(s for seat in view["seats"] for s in seat["sources"]),
+               *(e.source for e in view["timeline"] if e.source)]
+    view["cite"] = cite.cite(ctx, iri, view["title"], sources)
     return view
 
 
