@@ -30,7 +30,7 @@ from govgraph.rdf.store import Store, version_of
 from govgraph.web import conneg, etags
 from govgraph.web.api import FORMAT, openapi_parameter, param_error, query_values
 from govgraph.web.errors import ProtocolError
-from govgraph.web.linkeddata import VersionCache
+from govgraph.web.linkeddata import VersionCache, per_app
 
 
 @dataclass(frozen=True)
@@ -147,11 +147,8 @@ DIFF = Served("diff", _seat_changes_params(), _diff, {
 
 
 def cache_of(request: Request) -> VersionCache:
-    cache = getattr(request.app.state, "govgraph_analysis", None)
-    if not isinstance(cache, VersionCache):
-        cache = VersionCache()
-        request.app.state.govgraph_analysis = cache
-    return cache
+    """The app's cache of analysis results (one value per dataset version)."""
+    return per_app(request.app.state, "govgraph_analysis", VersionCache)
 
 
 async def answer(request: Request, product: Served) -> Response:

@@ -43,7 +43,7 @@ from govgraph.web import (
     timeline,
 )
 from govgraph.web.config import Settings
-from govgraph.web.linkeddata import IriMap, Labels, VersionCache
+from govgraph.web.linkeddata import IriMap, Labels, VersionCache, per_app
 from govgraph.web.views import (
     Context,
     class_counts,
@@ -341,11 +341,7 @@ def router() -> APIRouter:
 
 def site_of(request: Request) -> Site:
     """The app's :class:`Site` (templates and per-version caches), made on first use."""
-    site = getattr(request.app.state, "govgraph_pages", None)
-    if not isinstance(site, Site):
-        site = Site()
-        request.app.state.govgraph_pages = site
-    return site
+    return per_app(request.app.state, "govgraph_pages", Site)
 
 
 def missing(request: Request) -> Response:
