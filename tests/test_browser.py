@@ -13,7 +13,7 @@ import pytest
 from conftest import LiveServer
 from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
-from govgraph.web.pages import cytoscape_dir, yasgui_dir
+from govgraph.web.pages import VIS_TIMELINE_JS, cytoscape_dir, vendored_file, yasgui_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -138,6 +138,9 @@ def test_forum_timeline_renders(page: Any, live_server: LiveServer, shipped_stor
     assert timeline.is_visible()
     dated = timeline.locator("time")
     assert dated.count() >= forums[forum]
+    if vendored_file("vis-timeline", VIS_TIMELINE_JS).is_file():  # the drawing over the table
+        page.wait_for_selector("#timeline-chart .vis-item")
+        assert page.evaluate("window.govgraphTimeline.itemsData.length") == dated.count()
     assert keep(page, tmp_path, "forum-timeline").stat().st_size > 0
     timeline.screenshot(path=str(tmp_path / "timeline.png"))
     print(f"screenshot: {tmp_path / 'timeline.png'}")

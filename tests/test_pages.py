@@ -22,7 +22,7 @@ from govgraph import cli
 from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
 from govgraph.rdf.store import OxigraphStore
-from govgraph.web.pages import VENDORED
+from govgraph.web.pages import VENDORED, vendored_file
 
 EVIL = '<script>alert("x")</script>'
 EVIL_TTL = """
@@ -268,6 +268,7 @@ def test_build_site(tmp_path: Path) -> None:
     assert (site / "dumps/govgraph.nt.gz").stat().st_size > 0
     assert b"void:Dataset" in (site / ".well-known/void").read_bytes()
     assert "govgraph-network" in (site / "network/index.html").read_text()
-    for package, (folder, names) in VENDORED.items():
+    for package, (_folder, names) in VENDORED.items():
         for name in names:
-            assert (site / "static" / package / name).is_file() == (folder() / name).is_file()
+            assert (site / "static" / package / name).is_file() == \
+                vendored_file(package, name).is_file()

@@ -71,11 +71,28 @@ def cytoscape_dir() -> Path:
     return resources.root() / "web" / "node_modules" / "cytoscape" / "dist"
 
 
-#: The npm assets served under ``/static/NAME/`` (and written into the static site), by NAME.
-VENDORED: dict[str, tuple[Callable[[], Path], tuple[str, ...]]] = {
-    "yasgui": (lambda: yasgui_dir(), YASGUI_FILES),
-    "cytoscape": (lambda: cytoscape_dir(), CYTOSCAPE_FILES),
+def vis_timeline_dir() -> Path:
+    """Where vis-timeline is (``make web`` installs it from npm)."""
+    return resources.root() / "web" / "node_modules" / "vis-timeline"
+
+
+VIS_TIMELINE_JS = "vis-timeline-graph2d.min.js"
+VIS_TIMELINE_FILES = {VIS_TIMELINE_JS: "standalone/umd/vis-timeline-graph2d.min.js",
+                      "vis-timeline-graph2d.min.css": "styles/vis-timeline-graph2d.min.css"}
+
+#: The npm assets served as ``/static/PACKAGE/NAME`` (and written into the static site): by
+#: PACKAGE, the package's folder and each NAME's path in it.
+VENDORED: dict[str, tuple[Callable[[], Path], dict[str, str]]] = {
+    "yasgui": (lambda: yasgui_dir(), {n: n for n in YASGUI_FILES}),
+    "cytoscape": (lambda: cytoscape_dir(), {n: n for n in CYTOSCAPE_FILES}),
+    "vis-timeline": (lambda: vis_timeline_dir(), VIS_TIMELINE_FILES),
 }
+
+
+def vendored_file(package: str, name: str) -> Path:
+    """Where a file of :data:`VENDORED` is on disk (it may not be installed)."""
+    folder, files = VENDORED[package]
+    return folder() / files[name]
 
 
 def language(request: Request) -> str:
@@ -286,6 +303,7 @@ def entity_page(ctx: Context, iri: str) -> dict[str, Any]:
     """What an entity page shows: :func:`entity_view`, and the timeline of forums and persons."""
     view = entity_view(ctx, iri)
     view["timeline"] = timeline.timeline(ctx, iri, view["kind"])
+    view["vis_timeline"] = vendored_file("vis-timeline", VIS_TIMELINE_JS).is_file()
     view["table_links"] = cite.downloads(view["kind"], iri)
     sources = [*view["me"].sources, *(s for st in view["around"] for s in st.sources),
                *(s for seat in view["seats"] for s in seat["sources"]),
@@ -314,10 +332,10 @@ def dump(request: Request, name: str) -> Response:
 
 def vendored(package: str, name: str) -> Response:
     """``/static/PACKAGE/NAME``: a file of an npm package of :data:`VENDORED`."""
-    if package not in VENDORED:
+    if package not in VENDORED or name not in VENDORED[package][1]:
         return PlainTextResponse("not found\n", status_code=404)
     folder, files = VENDORED[package]
-    return static_file(folder(), name, allowed=files)
+    return static_file(folder(), files[name])
 
 
 def static(name: str) -> Response:
