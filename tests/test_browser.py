@@ -3,6 +3,7 @@ browser). Screenshots go to test-output/. Skips, saying why, without /usr/bin/ch
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 
 from conftest import LiveServer
-from govgraph.web.pages import yasgui_dir
+from govgraph.analysis.rows import run as rows_of
+from govgraph.analysis.rows import text
+from govgraph.web.pages import VIS_TIMELINE_JS, cytoscape_dir, vendored_file, yasgui_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -85,3 +88,59 @@ def test_query_page_runs_a_named_query(page: Any, live_server: LiveServer) -> No
     page.wait_for_url("**/id/person/danila-valenti")
     assert page.locator("h1").inner_text() == "Danila Valenti"
     shot(page, "person")
+
+
+def keep(page: Any, folder: Path, name: str) -> Path:
+    """A full-page screenshot in the test's own folder; its path is printed (pytest -s)."""
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+@pytest.mark.skipif(not (cytoscape_dir() / "cytoscape.min.js").is_file(),
+                    reason="Cytoscape.js not installed (make web)")
+def test_network_page_draws_filters_and_opens(page: Any, live_server: LiveServer,
+                                              tmp_path: Path) -> None:
+    asked: list[str] = []
+    page.on("request", lambda req: asked.append(req.url))
+    page.goto(live_server.url + "/network")
+    page.wait_for_selector("#network canvas")
+    drawn = page.evaluate("window.govgraphNetwork.nodes().length")
+    rows = page.locator("#network-table tbody tr").count()
+    assert drawn > 0 and rows == page.evaluate("window.govgraphNetwork.edges().length")
+    assert keep(page, tmp_path, "network").stat().st_size > 0
+    quoted = page.evaluate("window.govgraphNetwork.edges('[quote]').length")
+    assert quoted > 0, "the shipped seats have quotes"
+    page.evaluate("window.govgraphNetwork.edges('[quote]')[0].emit('tap')")
+    assert page.locator("#network-edge blockquote").inner_text().startswith("«")
+    page.fill("input[name=as_of]", "2022-06-30")
+    page.locator("#network-filters button").click()
+    page.wait_for_function("location.search.includes('as_of=2022-06-30')")
+    assert any("/api/network?" in url and "as_of=2022-06-30" in url for url in asked)
+    assert page.locator("#network-table tbody tr").count() == page.evaluate(
+        "window.govgraphNetwork.edges().length")
+    keep(page, tmp_path, "network-as-of")
+    page.evaluate("window.govgraphNetwork.nodes('[kind = \"forum\"]')[0].emit('tap')")
+    page.wait_for_url("**/id/forum/**")
+    assert page.locator("h1").inner_text()
+
+
+def test_forum_timeline_renders(page: Any, live_server: LiveServer, shipped_store: Any,
+                                tmp_path: Path) -> None:
+    """The forum with the most dated events: its timeline table is shown, oldest first."""
+    forums = Counter(text(r, "concernedForum") for r in rows_of(shipped_store, "timeline")
+                     if text(r, "date") and text(r, "concernedForum"))
+    forum = max(sorted(forums, key=str), key=lambda f: forums[f])
+    page.goto(f"{live_server.url}/{str(forum).split('/govgraph/', 1)[1]}")
+    timeline = page.locator("section#timeline")
+    timeline.scroll_into_view_if_needed()
+    assert timeline.is_visible()
+    dated = timeline.locator("time")
+    assert dated.count() >= forums[forum]
+    if vendored_file("vis-timeline", VIS_TIMELINE_JS).is_file():  # the drawing over the table
+        page.wait_for_selector("#timeline-chart .vis-item")
+        assert page.evaluate("window.govgraphTimeline.itemsData.length") == dated.count()
+    assert keep(page, tmp_path, "forum-timeline").stat().st_size > 0
+    timeline.screenshot(path=str(tmp_path / "timeline.png"))
+    print(f"screenshot: {tmp_path / 'timeline.png'}")

@@ -3,17 +3,26 @@ escaping, ontology docs, query page, static assets; and ``govgraph build-site``.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 
 from conftest import LiveServer
 from govgraph import cli
+from govgraph.analysis.rows import run as rows_of
+from govgraph.analysis.rows import text
 from govgraph.rdf.store import OxigraphStore
+from govgraph.web.pages import VENDORED, vendored_file
 
 EVIL = '<script>alert("x")</script>'
 EVIL_TTL = """
@@ -114,7 +123,7 @@ def evil_server(make_server: Callable[..., LiveServer],
 
 @pytest.mark.parametrize("path", ["/", "/id/forum/evil", "/id/body/evil", "/id/person/evil",
                                   "/id/representation/evil", "/id/source/evil",
-                                  "/id/quote/evil"])
+                                  "/id/quote/evil", "/network?kind=persons-forums"])
 def test_labels_are_escaped(evil_server: LiveServer, path: str) -> None:
     page = html(evil_server, path)
     assert "<script>" not in page.replace('<script type="application/json"', "")
@@ -150,6 +159,104 @@ def test_static_assets(live_server: LiveServer) -> None:
                      timeout=10).status_code == 404
 
 
+def _embedded(page: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="govgraph-network">(.*?)</script>',
+                      page, re.S)
+    assert found, "the page embeds its network"
+    return dict(json.loads(found.group(1)))
+
+
+@pytest.mark.parametrize("query", ["", "?kind=persons-forums&as_of=2022-06-30",
+                                   "?kind=bodies&region=body/regione-emilia-romagna"])
+def test_network_page_is_the_api_s_network(live_server: LiveServer, query: str) -> None:
+    """The table has a row per edge of /api/network for the same filters, each seat linked and
+    its quote shown; the drawing gets the same node-link JSON."""
+    page = html(live_server, "/network" + query)
+    api = httpx.get(f"{live_server.url}/api/network{query}", timeout=60).json()
+    assert _embedded(page)["network"] == api
+    table = page.split('id="network-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == len(api["edges"]) + 1  # and the header
+    for edge in api["edges"]:
+        if "seat" in edge:
+            assert f'href="/{edge["seat"].split("/govgraph/", 1)[1]}"' in table
+        if "quote" in edge:
+            assert str(escape(edge["quote"])) in table
+    assert 'method="get" action="/network"' in page  # the filters work without JavaScript
+    assert not re.search(r'src="https?://', page)
+
+
+def test_network_page_bad_filter(live_server: LiveServer) -> None:
+    answer = httpx.get(f"{live_server.url}/network?as_of=someday", timeout=30)
+    assert answer.status_code == 422
+    assert "as_of" in answer.text and 'id="network-table"' in answer.text
+
+
+def _timeline(page: str) -> str:
+    assert 'id="timeline"' in page, "the page has a timeline"
+    return page.split('id="timeline"')[1].split("</section>")[0]
+
+
+def _dates(section: str) -> list[str]:
+    return re.findall(r'<time datetime="([^"]+)">', section)
+
+
+def test_forum_timeline(live_server: LiveServer, shipped_store: OxigraphStore) -> None:
+    """The forum with the most dated events: each of them, and each dated office, is in its
+    timeline, oldest first (dates compared at their common precision)."""
+    forums = Counter(text(r, "concernedForum") for r in rows_of(shipped_store, "timeline")
+                     if text(r, "date") and text(r, "concernedForum"))
+    forum = max(sorted(forums, key=str), key=lambda f: forums[f])
+    section = _timeline(html(live_server, "/" + str(forum).split("/govgraph/", 1)[1]))
+    for row in rows_of(shipped_store, "timeline", {"forum": str(forum)}):
+        assert f'href="/{str(text(row, "event")).split("/govgraph/", 1)[1]}"' in section
+    for row in rows_of(shipped_store, "office-holders", {"forum": str(forum)}):
+        for column in ("start", "end"):
+            if text(row, column):
+                assert f'<time datetime="{text(row, column)}">' in section
+    dates = _dates(section)
+    assert dates and all(a[:len(b)] <= b[:len(a)] for a, b in pairwise(dates))
+
+
+def test_person_timeline(live_server: LiveServer, shipped_store: OxigraphStore) -> None:
+    dated = sorted((str(text(r, "person")), str(text(r, "start")))
+                   for r in rows_of(shipped_store, "office-holders") if text(r, "start"))
+    person, start = dated[0]
+    section = _timeline(html(live_server, "/" + person.split("/govgraph/", 1)[1]))
+    assert start in _dates(section)
+
+
+@pytest.mark.parametrize("path", ["/", "/network", "/browse", "/query", "/ontology",
+                                  "/id/forum/gruppo-tecnico-ctssm-bologna", "/search"])
+def test_search_box_on_every_page(live_server: LiveServer, path: str) -> None:
+    page = html(live_server, path)
+    assert re.search(r'<form class="search" method="get" action="/search" role="search">', page)
+
+
+def test_search_finds_a_forum_by_name(live_server: LiveServer,
+                                      shipped_store: OxigraphStore) -> None:
+    row = rows_of(shipped_store, "forum-tree")[0]
+    forum, label = str(text(row, "forum")), str(text(row, "forumLabel"))
+    page = html(live_server, "/search?" + urlencode({"q": label}))
+    assert f'href="/{forum.split("/govgraph/", 1)[1]}"' in page.split("<main>")[1]
+
+
+def test_entity_page_cites_and_downloads(live_server: LiveServer) -> None:
+    """Each table's CSV and JSON links answer with its named query's rows; the citation
+    names the page's IRI, the dataset version and every source document linked on the page."""
+    path = "/id/forum/gruppo-tecnico-ctssm-bologna"
+    page = html(live_server, path)
+    links = [u.replace("&amp;", "&") for u in re.findall(r'href="(/api/queries/[^"]+)"', page)]
+    assert {u.rsplit("format=", 1)[1] for u in links} == {"csv", "json"}
+    for url in links:
+        answer = httpx.get(live_server.url + url, timeout=60)
+        assert answer.status_code == 200 and int(answer.headers["x-govgraph-rows"]) > 0
+    cited = page.split('id="cite"')[1].split("</section>")[0]
+    dataset = httpx.get(live_server.url + "/health", timeout=10).json()["dataset"]
+    assert "https://w3id.org/govgraph" + path in cited and dataset in cited
+    for source in set(re.findall(r'href="(/id/source/[^"]+)"', page)):
+        assert f'href="{source}"' in cited
+
+
 def test_build_site(tmp_path: Path) -> None:
     # without the registry's 25 000 entities, which the pages checked here do not need
     assert cli.main(["build-site", "--no-registry", str(tmp_path / "site")]) == 0
@@ -161,3 +268,8 @@ def test_build_site(tmp_path: Path) -> None:
     assert (site / "dumps/govgraph.ttl").stat().st_size > 0
     assert (site / "dumps/govgraph.nt.gz").stat().st_size > 0
     assert b"void:Dataset" in (site / ".well-known/void").read_bytes()
+    assert "govgraph-network" in (site / "network/index.html").read_text()
+    for package, (_folder, names) in VENDORED.items():
+        for name in names:
+            assert (site / "static" / package / name).is_file() == \
+                vendored_file(package, name).is_file()

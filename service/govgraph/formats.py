@@ -6,6 +6,11 @@ one entry in :data:`FORMATS`.
 
 A name picks at most one format per kind of result: ``json`` is SPARQL results JSON for a
 SELECT or ASK and JSON-LD for a graph, ``xml`` SPARQL results XML or RDF/XML.
+
+The products of :mod:`govgraph.analysis` (networks, diffs) are neither RDF nor query results;
+their formats are :data:`OUTPUTS`, named the same way per product (``csv`` of a network is a zip
+of ``nodes.csv`` and ``edges.csv``, of a diff one table). Their modules write them; ``govgraph
+network``/``diff`` and ``/api/network``/``/api/diff`` read names and media types from here.
 """
 
 from __future__ import annotations
@@ -110,6 +115,45 @@ FORMATS: tuple[Format, ...] = (
     Format("nq", _G.N_QUADS, ("application/n-quads",), ("nq",), GRAPH, "N-Quads",
            aliases=("nquads",), rdflib="nquads", dump=True),
 )
+
+
+#: The products of :mod:`govgraph.analysis` that have formats of their own.
+Product: TypeAlias = Literal["network", "diff"]
+NETWORK: frozenset[Product] = frozenset({"network"})
+DIFF: frozenset[Product] = frozenset({"diff"})
+
+
+@dataclass(frozen=True)
+class Output:
+    """A format of an analysis product (a network or a diff); the product's module writes it."""
+
+    #: The short name (``format=``, ``--format``); unique within each product.
+    name: str
+    media_type: str
+    #: The file suffix, without the dot.
+    suffix: str
+    products: frozenset[Product]
+
+
+#: The formats of the analysis products, the first of a product its default over HTTP.
+OUTPUTS: tuple[Output, ...] = (
+    Output("json", "application/json", "json", NETWORK | DIFF),
+    Output("graphml", "application/graphml+xml", "graphml", NETWORK),
+    Output("gexf", "application/gexf+xml", "gexf", NETWORK),
+    Output("csv", "application/zip", "zip", NETWORK),  # nodes.csv and edges.csv
+    Output("csv", "text/csv", "csv", DIFF),  # the changes
+    Output("text", "text/plain", "txt", DIFF),
+)
+
+
+def outputs(product: Product) -> list[Output]:
+    """The formats of a product, in the server's order of preference."""
+    return [o for o in OUTPUTS if product in o.products]
+
+
+def output_named(name: str, product: Product) -> Output | None:
+    wanted = name.strip().lower()
+    return next((o for o in outputs(product) if o.name == wanted), None)
 
 
 def of_kind(kinds: frozenset[Kind]) -> list[Format]:

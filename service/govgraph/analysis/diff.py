@@ -7,19 +7,23 @@ queries: a seat starting "2022-04" is already held on 2022-04-10. "Started" mean
 ``start`` but held on ``end``; "ended" the reverse. The seats are read from the named queries
 ``seat-changes`` (the changes) and ``representations`` (who held what on each date).
 
-Extension point: :data:`HOLDINGS` lists what can be held in a forum, each with the two functions
-that read it. Offices (the named query ``office-holders`` of the model issue: presidents,
-vice-presidents, secretaries elected or appointed in a forum) become one more :class:`Holdings`
-entry, written against that query's columns once it is in the query library; nothing else here
-changes.
+What can be held is :data:`HOLDINGS`, each with the two functions that read it: seats (the
+named queries ``seat-changes`` and ``representations``) and offices (``office-holders``:
+presidents, vice-presidents, secretaries elected or appointed in a forum, with the
+appointment's kind). Offices have no changes query: their starts and ends are put in the window
+by :func:`in_window`, the rule ``seat-changes`` states in SPARQL.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from govgraph import formats
 from govgraph.analysis.rows import Row, text
 from govgraph.analysis.rows import run as rows_of
 from govgraph.querying.queries import QueryError, get
@@ -31,8 +35,8 @@ from govgraph.rdf.store import Store
 class Holding:
     """A seat (or office) held by someone in a forum."""
 
-    what: str  # "seat" (later also "office")
-    node: str  # the seat's IRI: its sources and quotes hang from it
+    what: str  # "seat" or "office"
+    node: str  # the seat's or office-holding's IRI: its sources and quotes hang from it
     holder: str
     holderLabel: str
     forum: str
@@ -46,6 +50,9 @@ class Holding:
     source: str | None = None
     sourceLabel: str | None = None
     quote: str | None = None
+    #: how an office was obtained, where the data says (the appointment and its kind)
+    appointment: str | None = None
+    appointmentKindLabel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,13 +138,19 @@ def _seat_changes(store: Store, window: Window) -> list[Change]:
                    holding=holding) for holding, first in _seats(rows, "inForum")]
 
 
+def _forums(store: Store, window: Window) -> Sequence[str | None]:
+    """The forums of the window: the forum, or it and its parts; ``[None]``: every forum."""
+    if not window.forum:
+        return [None]
+    if not window.include_subforums:
+        return [window.forum]
+    return sorted({text(r, "forum") or "" for r in rows_of(
+        store, "forum-tree", {"root": window.forum})} - {""})
+
+
 def _seats_held(store: Store, window: Window, date: str) -> list[Holding]:
-    forums: Sequence[str | None] = [window.forum] if window.forum else [None]
-    if window.forum and window.include_subforums:
-        forums = sorted({text(r, "forum") or "" for r in rows_of(
-            store, "forum-tree", {"root": window.forum})} - {""})
     held: list[Holding] = []
-    for forum in forums:
+    for forum in _forums(store, window):
         params = {"as_of": date, "include_memberships": "true", **({"forum": forum}
                                                                  if forum else {})}
         held += [h for h, _ in _seats(rows_of(store, "representations", params), "forum")]
@@ -146,8 +159,55 @@ def _seats_held(store: Store, window: Window, date: str) -> list[Holding]:
 
 SEATS = Holdings("seat", _seat_changes, _seats_held)
 
-#: What can be held in a forum (see the module's docstring: offices go here).
-HOLDINGS: tuple[Holdings, ...] = (SEATS,)
+
+# --- offices -----------------------------------------------------------------------------------
+
+def in_window(change: str, date: str, window: Window) -> bool:
+    """Whether a start ("started") or end ("ended") stated as ``date`` falls in the window, read
+    as ``seat-changes`` reads it: dates compared on their common prefix; started: not valid on
+    the first date (from < start), valid on the second (start <= to); ended: valid on the
+    first (from <= end), no longer on the second (end < to)."""
+    first, second = window.start[:len(date)], window.end[:len(date)]
+    if change == "started":
+        return first < date <= second
+    return first <= date < second
+
+
+def _offices(store: Store, window: Window, date: str | None) -> list[Holding]:
+    """The office-holdings in the window's forums (held on ``date``; None: all), one each."""
+    rows: list[Row] = []
+    for forum in _forums(store, window):
+        params = {k: v for k, v in (("forum", forum), ("as_of", date)) if v}
+        rows += rows_of(store, "office-holders", params)
+    if not window.forum:  # every forum: the offices held in bodies are no part of it
+        every = {text(r, "forum") for r in rows_of(store, "forum-tree")}
+        rows = [r for r in rows if text(r, "organization") in every]
+    by_holding: dict[str, Row] = {}
+    for row in rows:
+        by_holding.setdefault(text(row, "holding") or "", row)
+    return [Holding(
+        what="office", node=node, holder=text(row, "person") or "",
+        holderLabel=text(row, "personLabel") or text(row, "person") or "",
+        forum=text(row, "organization") or "",
+        forumLabel=text(row, "organizationLabel") or "",
+        role=text(row, "role"), roleLabel=text(row, "roleLabel"),
+        start=text(row, "start"), end=text(row, "end"), source=text(row, "source"),
+        sourceLabel=text(row, "sourceLabel"), quote=text(row, "quote"),
+        appointment=text(row, "appointment"),
+        appointmentKindLabel=text(row, "appointmentKindLabel"),
+    ) for node, row in by_holding.items()]
+
+
+def _office_changes(store: Store, window: Window) -> list[Change]:
+    return [Change(change, date, holding) for holding in _offices(store, window, None)
+            for change, date in (("started", holding.start), ("ended", holding.end))
+            if date and in_window(change, date, window)]
+
+
+OFFICES = Holdings("office", _office_changes, _offices)
+
+#: What can be held in a forum, listed in this order.
+HOLDINGS: tuple[Holdings, ...] = (OFFICES, SEATS)
 
 
 # --- the diff ----------------------------------------------------------------------------------
@@ -174,8 +234,10 @@ def diff(store: Store, window: Window) -> Diff:
     order = {"ended": 0, "started": 1}
     result.changes.sort(key=lambda c: (c.date, order.get(c.change, 2), c.holding.forumLabel,
                                        c.holding.roleLabel or "", c.holding.holderLabel))
+    kinds = [h.what for h in HOLDINGS]
     for listed in (result.before, result.after):
-        listed.sort(key=lambda h: (h.forumLabel, h.roleLabel or "", h.holderLabel))
+        listed.sort(key=lambda h: (kinds.index(h.what), h.forumLabel, h.roleLabel or "",
+                                   h.holderLabel))
     return result
 
 
@@ -189,11 +251,16 @@ def as_text(result: Diff) -> str:
     def holder(h: Holding) -> str:
         behalf = ", ".join(h.onBehalfOfLabels)
         acting = f" for {behalf}" if behalf and h.onBehalfOf != (h.holder,) else ""
-        return f"{h.roleLabel or h.what}: {h.holderLabel}{acting} — {h.forumLabel}"
+        how = f" ({h.appointmentKindLabel})" if h.appointmentKindLabel else ""
+        return f"{h.roleLabel or h.what}: {h.holderLabel}{acting}{how} — {h.forumLabel}"
 
     for title, listed in ((f"held on {w.start}", result.before),
                           (f"held on {w.end}", result.after)):
-        lines += ["", f"{title} ({len(listed)})"] + [f"  {holder(h)}" for h in listed]
+        lines += ["", f"{title} ({len(listed)})"]
+        for holdings in HOLDINGS:
+            these = [h for h in listed if h.what == holdings.what]
+            lines += [f"  {holdings.what}s ({len(these)})"] + [f"    {holder(h)}"
+                                                                for h in these]
     lines += ["", f"changes ({len(result.changes)})"]
     for c in result.changes:
         lines.append(f"  {c.date:<10} {c.change:<7} {holder(c.holding)}")
@@ -204,3 +271,36 @@ def as_text(result: Diff) -> str:
         if c.holding.quote:
             lines.append(f"  {'':<18} «{c.holding.quote}»")
     return "\n".join(lines) + "\n"
+
+
+def _csv(result: Diff) -> bytes:
+    """The changes, one row each (several principals joined by spaces, their labels by '; ')."""
+    out = io.StringIO()
+    names = ["change", "date", *Holding.__dataclass_fields__]
+    writer = csv.DictWriter(out, names, lineterminator="\n")
+    writer.writeheader()
+    for c in result.changes:
+        row = asdict(c.holding)
+        row["onBehalfOf"] = " ".join(c.holding.onBehalfOf)
+        row["onBehalfOfLabels"] = "; ".join(c.holding.onBehalfOfLabels)
+        writer.writerow({"change": c.change, "date": c.date, **row})
+    return out.getvalue().encode()
+
+
+def _json(result: Diff) -> bytes:
+    return json.dumps(result.as_json(), ensure_ascii=False, indent=1).encode() + b"\n"
+
+
+#: The formats (names, media types: :data:`govgraph.formats.OUTPUTS`): ``text`` for a terminal,
+#: ``json`` (before, after, changes), ``csv`` (the changes).
+FORMATS: dict[str, formats.Output] = {o.name: o for o in formats.outputs("diff")}
+_WRITERS: dict[str, Callable[[Diff], bytes]] = {
+    "text": lambda r: as_text(r).encode(), "json": _json, "csv": _csv}
+
+
+def write(result: Diff, fmt: str) -> bytes:
+    """The diff in one of :data:`FORMATS`."""
+    if fmt not in FORMATS:
+        raise QueryError(f"no diff format {fmt!r}; known: {', '.join(FORMATS)}",
+                         param="format")
+    return _WRITERS[fmt](result)

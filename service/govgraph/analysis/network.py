@@ -42,14 +42,14 @@ import io
 import json
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, TypeAlias
 
 import networkx as nx
 
-from govgraph import __version__
+from govgraph import __version__, formats
 from govgraph.analysis.rows import Row, text
 from govgraph.analysis.rows import run as rows_of
 from govgraph.querying.queries import QueryError
@@ -75,14 +75,6 @@ Graph: TypeAlias = nx.Graph
 
 
 @dataclass(frozen=True)
-class Format:
-    name: str
-    media_type: str
-    suffix: str
-    write: Callable[[Graph], bytes]
-
-
-@dataclass(frozen=True)
 class Scope:
     """What part of the graph a network shows (None: no restriction)."""
 
@@ -93,15 +85,19 @@ class Scope:
 
 # --- building ----------------------------------------------------------------------------------
 
-def build(store: Store, kind: str, scope: Scope = Scope()) -> Graph:
+def build(store: Store, kind: str, scope: Scope = Scope(),
+          actors: Mapping[str, Mapping[str, str]] | None = None) -> Graph:
     """The network of the given kind, as of a date, in a region, of a kind of forum.
 
-    Raises :class:`QueryError` (naming the parameter) for an unknown kind, a date that is not
+    ``actors`` are the node attributes of :func:`actors` when the caller keeps them (the
+    service does, per dataset version: they cost most of the time). Raises
+    :class:`QueryError` (naming the parameter) for an unknown kind, a date that is not
     YYYY-MM-DD, or a region that is no region.
     """
     if kind not in KINDS:
         raise QueryError(f"no network kind {kind!r}; known: {', '.join(KINDS)}", param="kind")
-    actors = _actors(store)
+    if actors is None:
+        actors = node_attributes(store)
     params = {"include_memberships": "true"}
     if scope.as_of:
         params["as_of"] = scope.as_of
@@ -131,7 +127,7 @@ def _describe(kind: str, scope: Scope, store: Store) -> dict[str, str]:
     return {k: v for k, v in facts.items() if v}
 
 
-def _actors(store: Store) -> dict[str, dict[str, str]]:
+def node_attributes(store: Store) -> dict[str, dict[str, str]]:
     """Node attributes by IRI, from ``actors`` (several classifications: the first one)."""
     found: dict[str, dict[str, str]] = {}
     for row in rows_of(store, "actors"):
@@ -147,7 +143,7 @@ def _actors(store: Store) -> dict[str, dict[str, str]]:
 
 
 def _in_region(store: Store, seats: list[Row], region: str,
-               actors: dict[str, dict[str, str]]) -> list[Row]:
+               actors: Mapping[str, Mapping[str, str]]) -> list[Row]:
     if actors.get(region, {}).get("classification") != REGION:
         raise QueryError(f"region {region!r} is not a region of the data (a body classified "
                          "concept/body-kind/region; see govgraph query actors --param "
@@ -161,7 +157,7 @@ def _attrs(row: Row, names: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in found.items() if v}
 
 
-def _seat_edges(kind: str, seats: list[Row], actors: dict[str, dict[str, str]]
+def _seat_edges(kind: str, seats: list[Row], actors: Mapping[str, Mapping[str, str]]
                 ) -> Iterable[tuple[str, str, str, dict[str, str]]]:
     """(from, to, seat IRI, attributes) of the seat edges of a kind other than ``bodies``."""
     by_seat: dict[str, list[Row]] = defaultdict(list)
@@ -215,7 +211,7 @@ def _project(graph: nx.Graph, seats: list[Row]) -> None:
                        sourceDocuments=" ".join(sorted(link["documents"])))
 
 
-def _node(iri: str, actors: dict[str, dict[str, str]], seats: list[Row]) -> dict[str, str]:
+def _node(iri: str, actors: Mapping[str, Mapping[str, str]], seats: list[Row]) -> dict[str, str]:
     """A node's attributes: from ``actors``, else its label in the seats' rows."""
     if iri in actors:
         return {"iri": iri, **actors[iri]}
@@ -276,12 +272,10 @@ def _csv(graph: Graph) -> bytes:
     return out.getvalue()
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("graphml", "application/graphml+xml", ".graphml", _graphml),
-    Format("gexf", "application/gexf+xml", ".gexf", _gexf),
-    Format("csv", "application/zip", ".zip", _csv),
-    Format("json", "application/json", ".json", _json),
-)}
+#: The formats (names, media types, suffixes: :data:`govgraph.formats.OUTPUTS`).
+FORMATS: dict[str, formats.Output] = {o.name: o for o in formats.outputs("network")}
+_WRITERS: dict[str, Callable[[Graph], bytes]] = {
+    "graphml": _graphml, "gexf": _gexf, "csv": _csv, "json": _json}
 
 
 def write(graph: Graph, fmt: str) -> bytes:
@@ -289,4 +283,4 @@ def write(graph: Graph, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise QueryError(f"no network format {fmt!r}; known: {', '.join(FORMATS)}",
                          param="format")
-    return FORMATS[fmt].write(graph)
+    return _WRITERS[fmt](graph)

@@ -96,7 +96,7 @@ def param_error(exc: QueryError) -> JSONResponse:
 async def run(request: Request, query: NamedQuery) -> Response:
     """Run a named query with the request's parameters: the one handler of every query route."""
     try:
-        values = _values(request)
+        values = query_values(request)
         tabular, graph = negotiate(request.headers.get("accept"), request.query_params.get(FORMAT))
         bindings = query.bindings(values)
     except QueryError as exc:
@@ -120,7 +120,7 @@ async def run(request: Request, query: NamedQuery) -> Response:
     })
 
 
-def _values(request: Request) -> dict[str, str]:
+def query_values(request: Request) -> dict[str, str]:
     values: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key == FORMAT:
@@ -177,7 +177,7 @@ def describe(query: NamedQuery) -> dict[str, Any]:
     }
 
 
-def _openapi_parameter(param: Param, example: str | None) -> dict[str, Any]:
+def openapi_parameter(param: Param, example: str | None) -> dict[str, Any]:
     schema: dict[str, Any] = dict(_SCHEMA[param.type])
     if param.default is not None:
         schema["default"] = param.default
@@ -198,7 +198,7 @@ def openapi(query: NamedQuery, path: str) -> dict[str, Any]:
            "description": "Result format instead of the Accept header",
            "schema": {"type": "string", "enum": formats.names()}}
     return {
-        "parameters": [*(_openapi_parameter(p, first[p.name]) for p in query.params), fmt],
+        "parameters": [*(openapi_parameter(p, first[p.name]) for p in query.params), fmt],
         "x-govgraph-query": query.name,
         "x-govgraph-examples": [f"{path}?{urlencode(e)}" if e else path for e in examples],
     }

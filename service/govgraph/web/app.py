@@ -17,7 +17,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from govgraph import __version__
 from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf.store import Store
-from govgraph.web import api, errors, pages, sparql, texts
+from govgraph.web import analysis, api, errors, pages, sparql, texts
 from govgraph.web.config import Settings
 from govgraph.web.head import HeadAsGet
 
@@ -59,6 +59,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     errors.install(app)
     app.include_router(sparql.router())
     app.include_router(api.router())
+    app.include_router(analysis.router())
     app.include_router(pages.router())
     app.include_router(texts.router())
 

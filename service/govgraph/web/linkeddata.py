@@ -243,6 +243,16 @@ class VersionCache:
         return value
 
 
+def per_app(state: object, name: str, kind: Callable[[], T]) -> T:
+    """The one ``kind()`` of an app, kept in its ``app.state`` under ``name``, made on first
+    use."""
+    value = getattr(state, name, None)
+    if value is None:
+        value = kind()
+        setattr(state, name, value)
+    return value
+
+
 def dump_bytes(store: Store, name: str) -> bytes | None:
     """The bytes of ``govgraph.{ttl,nt,jsonld,trig}[.gz]``, as :func:`govgraph.rdf.export.dump`
     writes them (None for an unknown name)."""

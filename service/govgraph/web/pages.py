@@ -26,14 +26,24 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from govgraph import __version__, formats
+from govgraph.authoring import lookup
 from govgraph.formats import Format
 from govgraph.querying import queries
 from govgraph.rdf import resources
 from govgraph.rdf.namespaces import sparql_prologue
 from govgraph.rdf.store import Store
-from govgraph.web import browse, conneg, etags, linkeddata
+from govgraph.web import (
+    analysis,
+    browse,
+    cite,
+    conneg,
+    etags,
+    linkeddata,
+    networkview,
+    timeline,
+)
 from govgraph.web.config import Settings
-from govgraph.web.linkeddata import IriMap, Labels, VersionCache
+from govgraph.web.linkeddata import IriMap, Labels, VersionCache, per_app
 from govgraph.web.views import (
     Context,
     class_counts,
@@ -48,11 +58,41 @@ HTML = "text/html"
 OFFERED = (HTML, *(f.media_type for f in formats.pages()))
 LANGS = ("it", "en")
 YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
+CYTOSCAPE_FILES = ("cytoscape.min.js",)
 
 
 def yasgui_dir() -> Path:
     """Where the npm package's built assets are (``make web`` installs them)."""
     return resources.root() / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def cytoscape_dir() -> Path:
+    """Where Cytoscape.js is (``make web`` installs it from npm)."""
+    return resources.root() / "web" / "node_modules" / "cytoscape" / "dist"
+
+
+def vis_timeline_dir() -> Path:
+    """Where vis-timeline is (``make web`` installs it from npm)."""
+    return resources.root() / "web" / "node_modules" / "vis-timeline"
+
+
+VIS_TIMELINE_JS = "vis-timeline-graph2d.min.js"
+VIS_TIMELINE_FILES = {VIS_TIMELINE_JS: "standalone/umd/vis-timeline-graph2d.min.js",
+                      "vis-timeline-graph2d.min.css": "styles/vis-timeline-graph2d.min.css"}
+
+#: The npm assets served as ``/static/PACKAGE/NAME`` (and written into the static site): by
+#: PACKAGE, the package's folder and each NAME's path in it.
+VENDORED: dict[str, tuple[Callable[[], Path], dict[str, str]]] = {
+    "yasgui": (lambda: yasgui_dir(), {n: n for n in YASGUI_FILES}),
+    "cytoscape": (lambda: cytoscape_dir(), {n: n for n in CYTOSCAPE_FILES}),
+    "vis-timeline": (lambda: vis_timeline_dir(), VIS_TIMELINE_FILES),
+}
+
+
+def vendored_file(package: str, name: str) -> Path:
+    """Where a file of :data:`VENDORED` is on disk (it may not be installed)."""
+    folder, files = VENDORED[package]
+    return folder() / files[name]
 
 
 def language(request: Request) -> str:
@@ -177,6 +217,28 @@ def browse_page(request: Request, _path: str, _fmt: Format | None) -> Response:
                        municipalities=browse.municipalities(ctx, unit))
 
 
+def search_page(request: Request, _path: str, _fmt: Format | None) -> Response:
+    """``/search?q=``: entities by name or identifier (the look-up of ``/api/lookup`` and
+    ``govgraph find``), each linked to its page."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    q = request.query_params.get("q", "").strip()[:200]
+    found = lookup.find(ctx.store, q, limit=50) if q else []
+    return site.render(ctx, "search.html", q=q, results=[
+        {"link": ctx.link(m.entity.iri), "kind": m.entity.kind, "matched": m.matched}
+        for m in found])
+
+
+def network_page(request: Request, _path: str, _fmt: Format | None) -> Response:
+    """``/network``: bodies and forums as a table, drawn by Cytoscape.js where it is installed;
+    the filters are those of ``/api/network``."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    values = networkview.network_view(ctx, request.query_params, analysis.cache_of(request))
+    return site.render(ctx, "network.html", status=422 if values["error"] else 200,
+                       cytoscape=(cytoscape_dir() / CYTOSCAPE_FILES[0]).is_file(), **values)
+
+
 @dataclass(frozen=True)
 class Page:
     """A page: its address, the view that answers it, and how the static site writes it."""
@@ -200,6 +262,8 @@ PAGES: tuple[Page, ...] = (
     Page("/", home),
     Page("/query", query),
     Page("/browse", browse_page),
+    Page("/network", network_page),
+    Page("/search", search_page),
     Page("/ontology", ontology, rdf_files=True),
     Page("/shapes", shapes, rdf_files=True),
     Page("/dataset", dataset, rdf_files=True),
@@ -231,9 +295,21 @@ def entity(request: Request, rest: str) -> Response:
     return negotiated(
         request, path, fmt,
         rdf=lambda: linkeddata.describe(ctx.store, iri) if found else None,
-        html=lambda: site.render(ctx, "entity.html", **entity_view(ctx, iri))
-        if found else None,
+        html=lambda: site.render(ctx, "entity.html", **entity_page(ctx, iri)) if found else None,
         not_found=lambda f: site.missing(ctx, f))
+
+
+def entity_page(ctx: Context, iri: str) -> dict[str, Any]:
+    """What an entity page shows: :func:`entity_view`, and the timeline of forums and persons."""
+    view = entity_view(ctx, iri)
+    view["timeline"] = timeline.timeline(ctx, iri, view["kind"])
+    view["vis_timeline"] = vendored_file("vis-timeline", VIS_TIMELINE_JS).is_file()
+    view["table_links"] = cite.downloads(view["kind"], iri)
+    sources = [*view["me"].sources, *(s for st in view["around"] for s in st.sources),
+               *(s for seat in view["seats"] for s in seat["sources"]),
+               *(e.source for e in view["timeline"] if e.source)]
+    view["cite"] = cite.cite(ctx, iri, view["title"], sources)
+    return view
 
 
 def dump(request: Request, name: str) -> Response:
@@ -254,8 +330,12 @@ def dump(request: Request, name: str) -> Response:
     return Response(data, media_type=media, headers=headers)
 
 
-def yasgui(name: str) -> Response:
-    return static_file(yasgui_dir(), name, allowed=YASGUI_FILES)
+def vendored(package: str, name: str) -> Response:
+    """``/static/PACKAGE/NAME``: a file of an npm package of :data:`VENDORED`."""
+    if package not in VENDORED or name not in VENDORED[package][1]:
+        return PlainTextResponse("not found\n", status_code=404)
+    folder, files = VENDORED[package]
+    return static_file(folder(), files[name])
 
 
 def static(name: str) -> Response:
@@ -272,18 +352,14 @@ def router() -> APIRouter:
             r.add_api_route(page.path + ".{suffix}", page_file_handler(page), methods=["GET"])
     r.add_api_route("/id/{rest:path}", entity, methods=["GET"])
     r.add_api_route("/dumps/{name}", dump, methods=["GET"])
-    r.add_api_route("/static/yasgui/{name}", yasgui, methods=["GET"])
+    r.add_api_route("/static/{package}/{name}", vendored, methods=["GET"])
     r.add_api_route("/static/{name}", static, methods=["GET"])
     return r
 
 
 def site_of(request: Request) -> Site:
     """The app's :class:`Site` (templates and per-version caches), made on first use."""
-    site = getattr(request.app.state, "govgraph_pages", None)
-    if not isinstance(site, Site):
-        site = Site()
-        request.app.state.govgraph_pages = site
-    return site
+    return per_app(request.app.state, "govgraph_pages", Site)
 
 
 def missing(request: Request) -> Response:

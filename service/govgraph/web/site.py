@@ -12,7 +12,7 @@ from govgraph import formats
 from govgraph.rdf.store import Store
 from govgraph.web import linkeddata, texts
 from govgraph.web.linkeddata import IriMap
-from govgraph.web.pages import HERE, HTML, PAGES
+from govgraph.web.pages import HERE, HTML, PAGES, VENDORED
 
 
 async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
@@ -49,6 +49,8 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
             targets += [(f"{page.path}.{s}", "*/*", f"{page.path[1:]}.{s}") for s in suffixes]
     targets += [(f"/static/{p.name}", "*/*", f"static/{p.name}")
                 for p in (HERE / "static").iterdir()]
+    targets += [(f"/static/{package}/{name}", "*/*", f"static/{package}/{name}")
+                for package, (_folder, names) in VENDORED.items() for name in names]
     targets += [(f"/dumps/govgraph.{f.suffix}{gz}", "*/*", f"dumps/govgraph.{f.suffix}{gz}")
                 for f in formats.dumps() for gz in ("", ".gz")]
     targets += [(p, "*/*", p[1:]) for p in texts.paths()]
