@@ -5,6 +5,7 @@ and ``Accept``; errors as at the other ``/api`` routes; listed in the OpenAPI sc
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import httpx
 import networkx as nx
@@ -120,3 +121,14 @@ def test_openapi_lists_the_routes(live_server: LiveServer) -> None:
         assert {p["name"] for p in operation["parameters"]} == names
         for example in operation["x-govgraph-examples"]:
             assert _get(live_server, example).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/network?kind=bodies",
+                                  "/api/diff?forum=forum/ctssm-bologna&from=2020-01-01&to=2023-01-01"])
+def test_the_time_limit_bounds_the_answer(make_server: Callable[..., LiveServer],
+                                          shipped_store: Store, path: str) -> None:
+    """Past the service's time limit: 503 with Retry-After, as for a query."""
+    server = make_server(shipped_store, timeout=0.001)
+    answer = httpx.get(server.url + path, timeout=60)
+    assert answer.status_code == 503, answer.text
+    assert "Retry-After" in answer.headers and "longer than" in answer.text

@@ -12,6 +12,7 @@ most of their cost, are kept once per dataset version.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,6 +26,7 @@ from govgraph import formats
 from govgraph.analysis import diff, network
 from govgraph.formats import Output, Product
 from govgraph.querying import queries
+from govgraph.querying.jobs import QueryTimeout
 from govgraph.querying.queries import Param, QueryError
 from govgraph.rdf.store import Store, version_of
 from govgraph.web import conneg, etags
@@ -165,10 +167,16 @@ async def answer(request: Request, product: Served) -> Response:
     if etags.fresh(request, tag):
         return etags.not_modified(headers)
     cache = cache_of(request)
+    limit = request.app.state.settings.timeout
     try:
-        body = await run_in_threadpool(product.make, store, values, cache, out.name)
+        # the service's time limit bounds the answer (a thread cannot be stopped: what it
+        # computes after the limit is dropped)
+        body = await asyncio.wait_for(
+            run_in_threadpool(product.make, store, values, cache, out.name), limit)
     except QueryError as exc:
         return param_error(exc)
+    except TimeoutError as exc:
+        raise QueryTimeout(f"the {product.name} took longer than {limit:g} s") from exc
     textual = out.media_type.startswith("text/") or out.media_type.endswith(("json", "xml"))
     return Response(body, media_type=out.media_type + ("; charset=utf-8" if textual else ""),
                     headers=headers)
