@@ -101,7 +101,9 @@ def test_appointments_are_not_representations(store: OxigraphStore) -> None:
 def test_forum_profile_sections(store: OxigraphStore) -> None:
     rows = run(store, "forum-profile", forum=CONF)
     sections = {r["section"] for r in rows}
-    assert {"territory", "organ", "term", "officer", "seat", "figure"} <= sections
+    assert {"kind", "territory", "organ", "term", "officer", "seat", "figure"} <= sections
+    assert (CONF, "concept/forum-kind/mayors-conference") in {
+        (r["scope"], r["detail"].removeprefix(ID)) for r in rows if r["section"] == "kind"}
     assert {r["value"] for r in rows if r["section"] == "term"} == {"P4Y"}
     figures = {(r["scope"], r["detailLabel"], r["value"]) for r in rows if r["section"] == "figure"}
     assert (CONF, "Enti componenti", "45") in figures
@@ -109,7 +111,7 @@ def test_forum_profile_sections(store: OxigraphStore) -> None:
     assert len(ex_officio) == 6 and all(r["value"] == "ex officio" for r in ex_officio)
     # facts about forums themselves (organs, territory) carry a source only where the forum does
     assert all(r["source"] and r["quote"] for r in rows
-               if r["section"] not in ("organ", "territory"))
+               if r["section"] not in ("kind", "organ", "territory"))
 
 
 def test_forum_profile_mandate_and_milestones(store: OxigraphStore) -> None:
