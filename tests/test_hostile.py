@@ -419,8 +419,9 @@ FORUM = "https://w3id.org/govgraph/id/forum/ctssm-bologna"
 
 @pytest.fixture(scope="module")
 def evil_server() -> Iterator[LiveServer]:
-    """The shipped data with a hostile label (every language) on every labelled entity."""
-    store = load_store(sources.shipped())
+    """The shipped data (the cases, with the registry nodes they link to) with a hostile label
+    (every language) on every labelled entity."""
+    store = load_store(sources.shipped(registry=False))
     labels = ("http://www.w3.org/2000/01/rdf-schema#label",
               "http://www.w3.org/2004/02/skos/core#prefLabel")
     graph = ox.NamedNode("https://w3id.org/govgraph/graph/evil")
