@@ -11,6 +11,7 @@ from govgraph.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     Subparsers,
+    add_registry_option,
     data_files,
     endpoint,
     fail,
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if not url and not args.graph_store:
         return fail(f"load needs --endpoint URL (or {ENDPOINT_ENV}) or --graph-store URL")
     graph_store = args.graph_store or remote.graph_store_url(str(url))
-    files = data_files(args.data)
+    files = data_files(args.data, registry=not args.no_registry)
     if not args.no_validate and not valid(files, Progress("govgraph load"), doing="loading"):
         return EXIT_INVALID
     start = time.monotonic()
@@ -58,5 +59,6 @@ def register(sub: Subparsers) -> None:
                     "Virtuoso /sparql -> /sparql-graph-crud, Fuseki /ds/sparql -> /ds/data)")
     ld.add_argument("--data", action="append", metavar="FILE[=GRAPH]",
                     help="load these files instead of the shipped data (repeatable)")
+    add_registry_option(ld)
     ld.add_argument("--no-validate", action="store_true", help="do not validate before loading")
     ld.set_defaults(func=run)

@@ -38,7 +38,7 @@ from govgraph.validation.locations import locate
 SEVERITIES = ("Violation", "Warning", "Info")
 ENGINES = ("auto", "pyshacl", "fast")
 #: ``--engine auto`` uses the fast engine from this many quads on (pyshacl below).
-AUTO_THRESHOLD = 50_000
+AUTO_THRESHOLD = 10_000
 _LABELS = (str(SKOS.prefLabel), str(RDFS.label), str(FOAF.name), str(DCTERMS.title))
 
 
