@@ -65,8 +65,8 @@ def test_changed_file_gives_the_full_results_on_its_nodes(cases: tuple[Path, Pat
     assert keys(part.results) == keys([r for r in full.results if r.focus in focus])
     shapes = {r.shape.rsplit("#")[-1] for r in part.results}
     assert "QuoteShape-endAfterStart" in shapes  # the changed file's fault
-    assert "MembershipShape-role" in {r.shape.rsplit("#")[-1] for r in full.results}
-    assert "MembershipShape-role" not in shapes  # the other file's fault is not re-checked
+    assert "MembershipShape-roleInScheme" in {r.shape.rsplit("#")[-1] for r in full.results}
+    assert "MembershipShape-roleInScheme" not in shapes  # the other file's fault is not re-checked
 
 
 def test_focus_nodes_are_subjects_and_their_referrers(cases: tuple[Path, Path]) -> None:
@@ -217,7 +217,7 @@ def test_cache_miss_corruption_and_lock(cases: tuple[Path, Path], tmp_path: Path
     cremona.write_text(cremona.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     _code, doc, err = _run(capsys, bologna, cremona, "--changed", bologna, "--cache", store)
     assert f"also changed since the cache last saw them: {cremona}" in err
-    assert "MembershipShape-role" in {r["shape"].rsplit("#")[-1] for r in doc["results"]}
+    assert "MembershipShape-roleInScheme" in {r["shape"].rsplit("#")[-1] for r in doc["results"]}
     # locked by another process: said, not used
     with (store / "lock").open("ab") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
