@@ -24,8 +24,10 @@ web/node_modules: web/package-lock.json
 serve: install
 	$(BIN)/govgraph serve
 
+# The suite on every core (pytest-xdist; a file's tests stay on one worker, so its fixtures are
+# set up once); a crashed worker ends the run instead of being replaced.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile --max-worker-restart=0
 
 lint: install
 	$(BIN)/ruff check service tests

@@ -100,9 +100,12 @@ def to_rdflib(store: OxigraphStore, focus: Collection[str] | None = None) -> rdf
     if focus is None:
         sparql = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
-        values = "VALUES ?f { " + " ".join(f"<{f}>" for f in sorted(focus)) + " }"
-        sparql = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {values} {{ BIND(?f AS ?s) }} UNION "
-                  "{ ?f ?_p ?s } UNION { ?s ?_p ?f } ?s ?p ?o } UNION "
+        nodes = " ".join(f"<{f}>" for f in sorted(focus))
+        # each branch binds ?s itself: a BIND(?f AS ?s) in a group of its own would not see
+        # ?f, leave ?s unbound and join every statement of the store
+        sparql = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {{ SELECT DISTINCT ?s WHERE {{ "
+                  f"{{ VALUES ?s {{ {nodes} }} }} UNION {{ VALUES ?f {{ {nodes} }} ?f ?_p ?s }} "
+                  f"UNION {{ VALUES ?f {{ {nodes} }} ?s ?_p ?f }} }} }} ?s ?p ?o }} UNION "
                   "{ ?s rdfs:subClassOf ?o BIND(rdfs:subClassOf AS ?p) } }")
     triples = store.query(sparql)
     assert isinstance(triples, ox.QueryTriples)
