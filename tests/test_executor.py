@@ -150,9 +150,7 @@ def test_timeout_kills_the_worker_and_frees_its_memory(make_executor: MakeExecut
         with pytest.raises(QueryTimeout, match=r"longer than 1\.5 s"):
             await task
 
-    began = time.monotonic()
-    asyncio.run(hog_and_watch())
-    assert time.monotonic() - began < 4
+    asyncio.run(hog_and_watch())  # stopped at its time limit (QueryTimeout), not run to its end
     assert peak > baseline + 50_000, (baseline, peak)  # the query did hold memory
     assert not alive(victim)  # killed and reaped: its memory went back to the system
     (replacement,) = executor.worker_pids()
@@ -167,10 +165,9 @@ def test_cheap_query_runs_beside_an_expensive_one(make_executor: MakeExecutor) -
     async def both() -> None:
         slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
         await started(slow)
-        began = time.monotonic()
         cheap = await executor.run(request(CHEAP))
-        assert cheap.rows == 50 and time.monotonic() - began < 1
-        assert not slow.done()
+        assert cheap.rows == 50
+        assert not slow.done()  # answered beside the expensive query, not after it
         with pytest.raises(QueryTimeout):
             await slow
 
@@ -194,10 +191,9 @@ def test_long_query_gives_way_to_cheap_ones(make_executor: MakeExecutor) -> None
         assert nice(first) == 19
         others = [pid for pid in executor.worker_pids() if pid != first]
         assert len(others) == 1 and nice(others[0]) == 0
-        began = time.monotonic()
         for _ in range(5):  # one regular worker: they would all wait without the slow lane
             assert (await executor.run(request(CHEAP))).rows == 50
-        assert time.monotonic() - began < 1.5
+        assert not slow.done()
         with pytest.raises(QueryTimeout):
             await slow
 
@@ -258,10 +254,9 @@ def test_full_queue_is_overloaded(make_executor: MakeExecutor) -> None:
     async def crowd() -> None:
         slow = asyncio.create_task(executor.run(request(EXPENSIVE)))
         await started(slow)
-        began = time.monotonic()
         with pytest.raises(Overloaded, match="try again later"):
             await executor.run(request(CHEAP))
-        assert time.monotonic() - began < 0.5  # refused at once, not queued
+        assert not slow.done()  # refused at once, not queued behind the expensive query
         with pytest.raises(QueryTimeout):
             await slow
         assert (await executor.run(request(CHEAP))).rows == 50  # room again
@@ -297,7 +292,8 @@ def test_close_leaves_no_process_behind(make_executor: MakeExecutor) -> None:
         await started(slow)
         began = time.monotonic()
         executor.close()
-        assert time.monotonic() - began < 3
+        # it stops the running query rather than waiting for its time limit (10 s)
+        assert time.monotonic() - began < executor.timeout / 2
         with pytest.raises(Overloaded, match="shutting down"):
             await asyncio.wait_for(slow, 3)
         with pytest.raises(Overloaded, match="shutting down"):

@@ -431,7 +431,7 @@ def evil_server() -> Iterator[LiveServer]:
             for literal in (ox.Literal(EVIL, language="it"), ox.Literal(EVIL, language="en"),
                             ox.Literal(EVIL)):
                 store.inner.add(ox.Quad(subject, ox.NamedNode(label), literal, graph))
-    with LiveServer(Settings(timeout=TIMEOUT), store) as live:
+    with LiveServer(Settings(), store) as live:  # the default time limit: pages are tested
         yield live
 
 

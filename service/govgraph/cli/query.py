@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                        graph=graph.rdf if graph else None, substitutions=bindings,
                        max_rows=settings.max_rows)
     try:
-        answer = asyncio.run(_execute(ProcessExecutor.from_settings(settings, store), job))
+        answer = asyncio.run(_execute(settings.executor(store), job))
     except NotAcceptable as exc:
         offered = ", ".join(f.name for f in formats.of_kind(
             formats.TABULAR if exc.kind == "tabular" else formats.GRAPH))

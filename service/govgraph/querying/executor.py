@@ -29,7 +29,6 @@ from govgraph.querying.jobs import (
 from govgraph.querying.pool import ProcessPool
 from govgraph.querying.resultcache import ResultCache
 from govgraph.rdf.store import Store
-from govgraph.web.config import Settings
 
 #: Re-exported: the HTTP layer and the tests take everything about running queries from here.
 __all__ = ["NotAcceptable", "Overloaded", "ProcessExecutor", "QueryRequest", "QueryResponse",
@@ -70,12 +69,6 @@ class ProcessExecutor:
         self._threads = ThreadPoolExecutor(
             max_workers=self._capacity if self._pool is not None else workers,
             thread_name_prefix="govgraph-query")
-
-    @classmethod
-    def from_settings(cls, settings: Settings, store: Store) -> ProcessExecutor:
-        """The service's executor: the one place the settings become executor options."""
-        return cls(store, workers=settings.workers, timeout=settings.timeout,
-                   store_path=settings.store_path, cache_bytes=settings.cache_mb * 2**20)
 
     @property
     def zygote_pid(self) -> int | None:

@@ -15,7 +15,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 from govgraph import __version__
-from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf.store import Store
 from govgraph.web import analysis, api, errors, pages, sparql, texts
 from govgraph.web.config import Settings
@@ -23,7 +22,7 @@ from govgraph.web.head import HeadAsGet
 
 
 def create_app(settings: Settings, store: Store) -> FastAPI:
-    executor = ProcessExecutor.from_settings(settings, store)
+    executor = settings.executor(store)
 
     @asynccontextmanager
     async def lifespan(served: FastAPI) -> AsyncIterator[None]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from govgraph.querying.executor import ProcessExecutor
 from govgraph.rdf.namespaces import BASE
+from govgraph.rdf.store import Store
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,3 +39,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     #: Remote SPARQL endpoint to front instead of the embedded store.
     endpoint: str | None = None
+
+    def executor(self, store: Store) -> ProcessExecutor:
+        """The query executor these settings ask for: the one place they become its options."""
+        return ProcessExecutor(store, workers=self.workers, timeout=self.timeout,
+                               store_path=self.store_path, cache_bytes=self.cache_mb * 2**20)

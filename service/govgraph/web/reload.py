@@ -138,8 +138,7 @@ class Reloader:
                     sys.stderr.write(exc.details)
                 self.log(f"reload refused: {exc}; still serving dataset {old_version}")
                 return False
-            executor = await asyncio.to_thread(ProcessExecutor.from_settings, self.settings,
-                                               store)
+            executor = await asyncio.to_thread(self.settings.executor, store)
             old = self.app.state.executor
             self.app.state.store, self.app.state.executor = store, executor
             self.log(f"now serving dataset {store.version} (was {old_version})")
