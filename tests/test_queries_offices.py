@@ -74,7 +74,8 @@ def test_elections_with_counts_and_positions(store: OxigraphStore) -> None:
     assert row["outcomeLabel"] == "A larga maggioranza"
     counts = set(row["counts"].split("; "))
     assert {"present=38", "eligible-voters=45", "inhabitants-represented=410000", "quorum=30",
-            "votes-for=114 (Anna Bruni) weighted", "votes-for=62 (Ivo Serra) weighted"} == counts
+            "votes-for=114 (Anna Bruni) weighted", "votes-for=62 (Ivo Serra) weighted",
+            "inhabitants-represented=72%"} == counts  # a percentage with its unit
     assert set(row["positions"].split("; ")) == {"Ugo Valli: against",
                                                   "Rita Zanetti: abstention"}
 
