@@ -29,7 +29,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 
 # The concept schemes that ontology/vocabularies.ttl owns (case-specific schemes live in data/).
 OWNED_SCHEMES = ("body-kind", "forum-kind", "role", "mandate-status", "identifier-scheme",
-                 "appointment-kind", "vote-option", "vote-outcome", "figure-kind", "territory-kind")
+                 "appointment-kind", "vote-option", "vote-outcome", "figure-kind", "figure-unit",
+                 "territory-kind")
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
               RDFS.Datatype, RDF.Property)

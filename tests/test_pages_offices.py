@@ -69,3 +69,4 @@ def test_vote_page_positions_and_counts(store: OxigraphStore,
     assert re.search(r"Rita Zanetti\s.*Astenuto", votes, re.S)
     counts = section(html, "Numeri dichiarati dalla fonte")
     assert "114" in counts and "Anna Bruni" in counts and "ponderati" in counts
+    assert "72%" in counts  # a percentage shows its unit

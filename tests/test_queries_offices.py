@@ -74,7 +74,8 @@ def test_elections_with_counts_and_positions(store: OxigraphStore) -> None:
     assert row["outcomeLabel"] == "A larga maggioranza"
     counts = set(row["counts"].split("; "))
     assert {"present=38", "eligible-voters=45", "inhabitants-represented=410000", "quorum=30",
-            "votes-for=114 (Anna Bruni) weighted", "votes-for=62 (Ivo Serra) weighted"} == counts
+            "votes-for=114 (Anna Bruni) weighted", "votes-for=62 (Ivo Serra) weighted",
+            "inhabitants-represented=72%"} == counts  # a percentage with its unit
     assert set(row["positions"].split("; ")) == {"Ugo Valli: against",
                                                   "Rita Zanetti: abstention"}
 
@@ -107,6 +108,8 @@ def test_forum_profile_sections(store: OxigraphStore) -> None:
     assert {r["value"] for r in rows if r["section"] == "term"} == {"P4Y"}
     figures = {(r["scope"], r["detailLabel"], r["value"]) for r in rows if r["section"] == "figure"}
     assert (CONF, "Enti componenti", "45") in figures
+    # a percentage shows its unit; a count stays a number
+    assert {(CONF, "Quorum", "58%"), (CONF, "Abitanti rappresentati", "60%")} <= figures
     ex_officio = [r for r in rows if r["section"] == "seat" and r["scope"] == UFFICIO]
     assert len(ex_officio) == 6 and all(r["value"] == "ex officio" for r in ex_officio)
     # facts about forums themselves (organs, territory) carry a source only where the forum does

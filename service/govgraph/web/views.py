@@ -219,9 +219,11 @@ _VOTES = """SELECT ?vote ?voter ?voterLabel ?option ?optionLabel WHERE {
              FILTER(LANGMATCHES(LANG(?voterLabel), "it") || LANG(?voterLabel) = "") }
   OPTIONAL { ?option skos:prefLabel ?optionLabel FILTER(LANGMATCHES(LANG(?optionLabel), "it")) }
 } ORDER BY ?option ?voterLabel"""
-_COUNTS = """SELECT ?figure ?measure ?measureLabel ?quantity ?candidate ?candidateLabel ?weighted
+_COUNTS = """SELECT ?figure ?measure ?measureLabel ?quantity ?unit ?candidate ?candidateLabel
+       ?weighted
 WHERE {
   ?figure gg:figureOf $node ; gg:measure ?measure ; gg:quantity ?quantity .
+  OPTIONAL { ?figure gg:unit/skos:notation ?unit }
   OPTIONAL { ?measure skos:prefLabel ?measureLabel FILTER(LANGMATCHES(LANG(?measureLabel), "it")) }
   OPTIONAL { ?figure gg:candidate ?candidate
              OPTIONAL { ?candidate foaf:name|rdfs:label ?candidateLabel
