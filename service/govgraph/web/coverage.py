@@ -130,8 +130,9 @@ def covered_municipalities(ctx: Context, covering: str) -> list[Covered]:
                                  if all(m[0].iri != g.iri for g, _c in group.municipalities)]
     for group in groups.values():
         group.municipalities.sort(key=lambda m: (m[1], m[0].label))
-        if {v.iri for v in group.via} == {m.iri for m, _c in group.municipalities}:
-            group.via = []  # it names the municipalities themselves
+        if group.how == "mayor-seat" or \
+                {v.iri for v in group.via} == {m.iri for m, _c in group.municipalities}:
+            group.via = []  # the municipalities themselves, or their mayors' posts
     return list(groups.values())
 
 
