@@ -23,6 +23,7 @@ from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
 from govgraph.rdf.store import OxigraphStore
 from govgraph.web.pages import VENDORED, vendored_file
+from test_registry_coverage import SEATS, pairs
 
 EVIL = '<script>alert("x")</script>'
 EVIL_TTL = """
@@ -257,10 +258,14 @@ def test_entity_page_cites_and_downloads(live_server: LiveServer) -> None:
         assert f'href="{source}"' in cited
 
 
-def test_build_site(tmp_path: Path) -> None:
+def test_build_site(tmp_path: Path, shipped_store: OxigraphStore) -> None:
     # without the registry's 25 000 entities, which the pages checked here do not need
     assert cli.main(["build-site", "--no-registry", str(tmp_path / "site")]) == 0
     site = tmp_path / "site"
+    # a municipality a trust or forum covers has its section, as on the server
+    covered = sorted(m for m, _forum in pairs(shipped_store, SEATS, "municipality", "forum"))
+    assert 'id="coverage"' in (site / covered[0].split("/govgraph/", 1)[1] /
+                               "index.html").read_text()
     forum = (site / "id/forum/gruppo-tecnico-ctssm-bologna/index.html").read_text()
     assert "<svg" in forum and "Danila Valenti" in forum
     assert (site / "index.html").is_file() and (site / "ontology/index.html").is_file()

@@ -57,6 +57,8 @@ REQUIRED = {
     "municipalities": {"unit": "body/uts/237"},
     "municipality-region": {"municipality": "body/comune/037006"},
     "municipality-coverage": {"municipality": "body/comune/017133"},
+    "covered-municipalities": {"covering": "body/asst-franciacorta"},
+    "trust-forums": {"trust": "body/asst-franciacorta"},
 }
 #: The valid fixtures of tests/fixtures/phrases (one per construct of issue 15), loaded next to
 #: the shipped data so every query has rows to return whatever the shipped cases hold.

@@ -1,6 +1,8 @@
 """``/browse``: the registry's territorial bodies, regions -> supra-municipal units ->
-municipalities (docs/registry.md). The municipalities of a unit come from the named query
-``municipalities``, the same one ``govgraph query`` and ``/api/queries`` run."""
+municipalities (docs/registry.md), and the health trusts and agencies of each region. The
+municipalities of a unit come from the named query ``municipalities``, the trusts from
+``health-trusts`` (:mod:`govgraph.web.coverage`), the same ones ``govgraph query`` and
+``/api/queries`` run."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from govgraph.querying import queries
+from govgraph.web import coverage
 from govgraph.web.views import Context
 
 _UNITS = """
@@ -40,6 +43,20 @@ def regions(ctx: Context) -> list[dict[str, Any]]:
                         "units": []})
         out[-1]["units"].append({"link": ctx.link(uts.value), "code": _text(row["utsCode"])})
     return out
+
+
+def overview(ctx: Context) -> dict[str, Any]:
+    """What ``/browse`` lists: every region with its units and its health trusts (a region
+    that only a trust's territory names is listed too), and the trusts placed in no region."""
+    listed = regions(ctx)
+    trusts = coverage.trusts_by_region(ctx)
+    unplaced = trusts.pop(None, [])
+    for region in listed:
+        region["trusts"] = trusts.pop(region["link"].iri, [])
+    listed += [{"link": ctx.link(iri), "code": "", "units": [], "trusts": found}
+               for iri, found in sorted(trusts.items(), key=lambda item: str(item[0]))
+               if iri is not None]
+    return {"regions": listed, "unplaced": unplaced}
 
 
 def municipalities(ctx: Context, unit: str) -> list[dict[str, Any]]:

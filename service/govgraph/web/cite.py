@@ -24,6 +24,10 @@ TABLES: dict[str, dict[str, tuple[str, str, dict[str, str]]]] = {
     "officers": {"forum": ("office-holders", "forum", {})},
     "offices": {"person": ("office-holders", "person", {})},
     "timeline": {"forum": ("timeline", "forum", {})},
+    "coverage": {"body": ("municipality-coverage", "municipality", {})},
+    "covered": {"body": ("covered-municipalities", "covering", {}),
+                "forum": ("covered-municipalities", "covering", {})},
+    "trust_forums": {"body": ("trust-forums", "trust", {})},
 }
 FORMATS = ("csv", "json")
 

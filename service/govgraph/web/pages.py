@@ -37,6 +37,7 @@ from govgraph.web import (
     browse,
     cite,
     conneg,
+    coverage,
     etags,
     linkeddata,
     networkview,
@@ -204,17 +205,19 @@ def dataset(request: Request, path: str, fmt: Format | None) -> Response:
 
 
 def browse_page(request: Request, _path: str, _fmt: Format | None) -> Response:
-    """``/browse``: the regions and their units; ``?unit=IRI``: a unit's municipalities."""
+    """``/browse``: the regions, their units and health trusts; ``?unit=IRI``: a unit's
+    municipalities (and a region's trusts)."""
     site = site_of(request)
     ctx = site.ctx(request)
     unit = request.query_params.get("unit")
     if unit is None:
-        return site.render(ctx, "browse.html", unit=None, regions=site.cache.get(
-            ctx.store, f"browse-{ctx.lang}", lambda: browse.regions(ctx)))
+        return site.render(ctx, "browse.html", unit=None, **site.cache.get(
+            ctx.store, f"browse-{ctx.lang}", lambda: browse.overview(ctx)))
     if not valid_iri(unit) or not linkeddata.exists(ctx.store, unit):
         return site.missing(ctx, None)
     return site.render(ctx, "browse.html", unit=ctx.link(unit),
-                       municipalities=browse.municipalities(ctx, unit))
+                       municipalities=browse.municipalities(ctx, unit),
+                       trusts=coverage.trusts_by_region(ctx).get(unit, []))
 
 
 def search_page(request: Request, _path: str, _fmt: Format | None) -> Response:
@@ -305,9 +308,12 @@ def entity_page(ctx: Context, iri: str) -> dict[str, Any]:
     view["timeline"] = timeline.timeline(ctx, iri, view["kind"])
     view["vis_timeline"] = vendored_file("vis-timeline", VIS_TIMELINE_JS).is_file()
     view["table_links"] = cite.downloads(view["kind"], iri)
+    view.update(coverage.sections(ctx, iri, view["kind"]))
     sources = [*view["me"].sources, *(s for st in view["around"] for s in st.sources),
                *(s for seat in view["seats"] for s in seat["sources"]),
-               *(e.source for e in view["timeline"] if e.source)]
+               *(e.source for e in view["timeline"] if e.source),
+               *(s for c in [*view.get("coverage", []), *view.get("covered", [])]
+                 for s in c.sources)]
     view["cite"] = cite.cite(ctx, iri, view["title"], sources)
     return view
 
