@@ -19,9 +19,11 @@ from markupsafe import escape
 
 from conftest import LiveServer
 from govgraph import cli
+from govgraph.analysis import network
 from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
 from govgraph.rdf.store import OxigraphStore
+from govgraph.web import networkview
 from govgraph.web.pages import VENDORED, vendored_file
 
 EVIL = '<script>alert("x")</script>'
@@ -269,6 +271,10 @@ def test_build_site(tmp_path: Path) -> None:
     assert (site / "dumps/govgraph.nt.gz").stat().st_size > 0
     assert b"void:Dataset" in (site / ".well-known/void").read_bytes()
     assert "govgraph-network" in (site / "network/index.html").read_text()
+    offline = json.loads((site / "network/data.json").read_bytes())
+    assert set(offline["networks"]) == set(networkview.OFFLINE_KINDS)
+    for kind in network.KINDS:  # the downloads of the offline network page
+        assert (site / f"network/{kind}.graphml").read_bytes().startswith(b"<?xml")
     for package, (_folder, names) in VENDORED.items():
         for name in names:
             assert (site / "static" / package / name).is_file() == \

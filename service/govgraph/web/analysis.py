@@ -113,10 +113,16 @@ def actors(store: Store, cache: VersionCache) -> dict[str, dict[str, str]]:
 
 
 def graph(store: Store, values: Mapping[str, str], cache: VersionCache) -> network.Graph:
-    """The network of checked values (:meth:`Served.check` of :data:`NETWORK`)."""
+    """The network of checked values (:meth:`Served.check` of :data:`NETWORK`); a whole
+    network (no filter: the page's first view, the static site's downloads and offline data)
+    is kept once per dataset version. Callers never change the graph."""
     scope = network.Scope(as_of=values.get("as_of"), region=values.get("region"),
                           forum_kind=values.get("forum_kind"))
-    return network.build(store, values["kind"], scope, actors(store, cache))
+    kind = values["kind"]
+    if scope == network.Scope():
+        return cache.get(store, f"network:{kind}",
+                         lambda: network.build(store, kind, scope, actors(store, cache)))
+    return network.build(store, kind, scope, actors(store, cache))
 
 
 def _network(store: Store, values: Mapping[str, str], cache: VersionCache, fmt: str) -> bytes:

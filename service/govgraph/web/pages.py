@@ -14,6 +14,7 @@ are in :mod:`govgraph.web.views`; :mod:`govgraph.web.site` writes all of it as a
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -239,6 +240,17 @@ def network_page(request: Request, _path: str, _fmt: Format | None) -> Response:
                        cytoscape=(cytoscape_dir() / CYTOSCAPE_FILES[0]).is_file(), **values)
 
 
+def network_data(request: Request) -> Response:
+    """``/network/data.json``: what the ``/network`` page's script filters without ``/api``
+    (:func:`govgraph.web.networkview.offline_data`; the static site writes it)."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    cache = analysis.cache_of(request)
+    body = cache.get(ctx.store, "network-offline", lambda: json.dumps(
+        networkview.offline_data(ctx, cache), ensure_ascii=False).encode())
+    return Response(body, media_type="application/json")
+
+
 @dataclass(frozen=True)
 class Page:
     """A page: its address, the view that answers it, and how the static site writes it."""
@@ -350,6 +362,7 @@ def router() -> APIRouter:
         r.add_api_route(page.path, page_handler(page), methods=["GET"])
         if page.rdf_files:
             r.add_api_route(page.path + ".{suffix}", page_file_handler(page), methods=["GET"])
+    r.add_api_route("/network/data.json", network_data, methods=["GET"])
     r.add_api_route("/id/{rest:path}", entity, methods=["GET"])
     r.add_api_route("/dumps/{name}", dump, methods=["GET"])
     r.add_api_route("/static/{package}/{name}", vendored, methods=["GET"])
