@@ -165,8 +165,8 @@ def static_site(live_server: LiveServer, shipped_store: Any,
     only those paths), served by a plain HTTP server with no /api."""
     site = tmp_path_factory.mktemp("site")
     def wanted(path: str) -> bool:
-        return path == "/network" or path.startswith(("/network/", "/static/",
-                                                      "/api/network?kind=bodies-forums&"))
+        return path == "/network" or path.startswith(("/network/data", "/static/",
+                                                      "/network/bodies-forums."))
 
     with ThreadPoolExecutor(1) as thread:  # Playwright's event loop runs in this one
         thread.submit(build_site, live_server.app, shipped_store, site, Settings().base_iri,

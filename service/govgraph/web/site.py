@@ -3,7 +3,7 @@ fetched through the ASGI app and written under a folder (``govgraph build-site``
 
 The ``/network`` page works there without ``/api``: the site holds ``network/data.json``, which
 its script filters, and each network kind unfiltered in every format (``network/KIND.SUFFIX``,
-the bytes of ``/api/network?kind=KIND&format=F``) for its downloads.
+the bytes of ``/api/network?kind=KIND&format=F``) for its downloads: the service's own paths.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from govgraph import formats
 from govgraph.analysis import network
@@ -23,13 +22,9 @@ from govgraph.web.pages import HERE, HTML, PAGES, VENDORED
 
 
 async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
-    """One GET (a path, perhaps with a query string) through the ASGI app, without a server or
-    an HTTP client."""
-    url = urlsplit(path)
-    path = url.path
+    """One GET through the ASGI app, without a server or an HTTP client."""
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-             "scheme": "http", "path": path, "raw_path": path.encode(),
-             "query_string": url.query.encode(),
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
              "root_path": "", "headers": [(b"accept", accept.encode()), (b"host", b"site")],
              "client": ("127.0.0.1", 0), "server": ("site", 80)}
     status, body = 500, bytearray()
@@ -66,10 +61,9 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str,
     targets += [(f"/dumps/govgraph.{f.suffix}{gz}", "*/*", f"dumps/govgraph.{f.suffix}{gz}")
                 for f in formats.dumps() for gz in ("", ".gz")]
     targets += [(p, "*/*", p[1:]) for p in texts.paths()]
-    targets.append(("/network/data.json", "*/*", "network/data.json"))
-    targets += [(f"/api/network?kind={kind}&format={f.name}", "*/*",
-                 f"network/{kind}.{f.suffix}")
-                for kind in network.KINDS for f in network.FORMATS.values()]
+    targets += [(f"/network/{name}", "*/*", f"network/{name}") for name in (
+        "data.json", *(f"{kind}.{f.suffix}" for kind in network.KINDS
+                       for f in network.FORMATS.values()))]
     iris = IriMap(base_iri)
     for iri in linkeddata.entities(store, base_iri + "id/"):
         path = iris.path(iri)
