@@ -185,6 +185,12 @@ def test_network_page_is_the_api_s_network(live_server: LiveServer, query: str) 
             assert str(escape(edge["quote"])) in table
     assert 'method="get" action="/network"' in page  # the filters work without JavaScript
     assert not re.search(r'src="https?://', page)
+    download = re.search(r'data-format="graphml"[^>]* href="([^"]+)"', page)
+    assert download, "a GraphML download"
+    served = httpx.get(live_server.url + download.group(1).replace("&amp;", "&"), timeout=60)
+    assert served.content == httpx.get(f"{live_server.url}/api/network", timeout=60, params={
+        **dict(p.split("=") for p in query.lstrip("?").split("&") if p),
+        "format": "graphml"}).content  # a whole network: its file /network/KIND.graphml
 
 
 def test_network_page_bad_filter(live_server: LiveServer) -> None:

@@ -246,9 +246,11 @@
   }
 
   function downloads(filters) {
+    /* a whole network (no filter but the kind, or no /api) is a file of its own */
     var query = new URLSearchParams(filters).toString();
+    var whole = offline || Object.keys(filters).every(function (k) { return k === "kind"; });
     document.querySelectorAll("a.api[data-format]").forEach(function (a) {
-      a.href = offline ? "/network/" + (filters.kind || "bodies-forums") + "." + a.dataset.suffix
+      a.href = whole ? "/network/" + (filters.kind || "bodies-forums") + "." + a.dataset.suffix
         : "/api/network?" + (query ? query + "&" : "") + "format=" + a.dataset.format;
     });
   }
