@@ -127,8 +127,12 @@ def test_openapi_lists_the_routes(live_server: LiveServer) -> None:
                                   "/api/diff?forum=forum/ctssm-bologna&from=2020-01-01&to=2023-01-01"])
 def test_the_time_limit_bounds_the_answer(make_server: Callable[..., LiveServer],
                                           shipped_store: Store, path: str) -> None:
-    """Past the service's time limit: 503 with Retry-After, as for a query."""
+    """Past the service's time limit: 503 with Retry-After, as for a query, and the work is
+    stopped: the worker process that ran it is gone."""
     server = make_server(shipped_store, timeout=0.001)
+    executor = server.app.state.executor
+    before = set(executor.worker_pids())
     answer = httpx.get(server.url + path, timeout=60)
     assert answer.status_code == 503, answer.text
     assert "Retry-After" in answer.headers and "longer than" in answer.text
+    assert before - set(executor.worker_pids()), "a worker was stopped"

@@ -3,17 +3,24 @@ browser). Screenshots go to test-output/. Skips, saying why, without /usr/bin/ch
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import LiveServer
+from govgraph.analysis import network
 from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
+from govgraph.web.config import Settings
 from govgraph.web.pages import VIS_TIMELINE_JS, cytoscape_dir, vendored_file, yasgui_dir
+from govgraph.web.site import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -144,3 +151,70 @@ def test_forum_timeline_renders(page: Any, live_server: LiveServer, shipped_stor
     assert keep(page, tmp_path, "forum-timeline").stat().st_size > 0
     timeline.screenshot(path=str(tmp_path / "timeline.png"))
     print(f"screenshot: {tmp_path / 'timeline.png'}")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *_args: Any) -> None:  # no access log on stderr
+        pass
+
+
+@pytest.fixture(scope="module")
+def static_site(live_server: LiveServer, shipped_store: Any,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The static site's network page, its data and the static files (govgraph build-site,
+    only those paths), served by a plain HTTP server with no /api."""
+    site = tmp_path_factory.mktemp("site")
+    def wanted(path: str) -> bool:
+        return path == "/network" or path.startswith(("/network/data", "/static/",
+                                                      "/network/bodies-forums."))
+
+    with ThreadPoolExecutor(1) as thread:  # Playwright's event loop runs in this one
+        thread.submit(build_site, live_server.app, shipped_store, site, Settings().base_iri,
+                      wanted).result()
+    handler = functools.partial(_Quiet, directory=str(site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+        thread.join()
+
+
+@pytest.mark.skipif(not (cytoscape_dir() / "cytoscape.min.js").is_file(),
+                    reason="Cytoscape.js not installed (make web)")
+def test_static_network_page_filters_offline(browser: Any, static_site: str, shipped_store: Any,
+                                             tmp_path: Path) -> None:
+    """On the static site /api/network is missing: the page filters /network/data.json itself,
+    to the networks the service would answer (analysis.network.build)."""
+    as_of = "2000-01-01"
+    expected = {kind: network.build(shipped_store, kind, network.Scope(as_of=as_of))
+                for kind in network.KINDS}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda req: outside.append(req.url)
+            if not req.url.startswith((static_site, "data:", "blob:")) else None)
+    try:
+        page.goto(static_site + "/network/")
+        page.wait_for_selector("#network canvas")
+        before = page.evaluate("window.govgraphNetwork.edges().length")
+        assert before != expected[network.KINDS[0]].number_of_edges(), "the filter drops seats"
+        page.fill("input[name=as_of]", as_of)
+        page.locator("#network-filters button").click()
+        page.wait_for_function("location.search.includes('as_of=" + as_of + "')")
+        drawn = page.evaluate("[window.govgraphNetwork.nodes().length, "
+                              "window.govgraphNetwork.edges().length]")
+        graph = expected[network.KINDS[0]]
+        assert drawn == [graph.number_of_nodes(), graph.number_of_edges()]
+        assert page.locator("#network-table tbody tr").count() == drawn[1]
+        keep(page, tmp_path, "network-static")
+        for kind, graph in expected.items():  # the same filter, every kind, in the page's code
+            found = page.evaluate("f => window.govgraphFilter(f).then(n => [n.nodes.length, "
+                                  "n.edges.length])", {"kind": kind, "as_of": as_of})
+            assert found == [graph.number_of_nodes(), graph.number_of_edges()], kind
+        href = page.locator("a.api[data-format=graphml]").get_attribute("href")
+        assert href == f"/network/{network.KINDS[0]}.graphml"
+        assert page.request.get(static_site + href).ok
+    finally:
+        context.close()
+    assert outside == [], f"requests left the site: {outside}"

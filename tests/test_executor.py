@@ -27,6 +27,7 @@ from govgraph.querying.executor import (
     WorkerCrashed,
     execute,
 )
+from govgraph.querying.queries import QueryError
 from govgraph.rdf import sources
 from govgraph.rdf.store import OxigraphStore, QueryResult, load_store
 
@@ -343,3 +344,31 @@ def test_other_stores_run_in_threads(ontology_store: OxigraphStore,
     assert asyncio.run(executor.run(request(CHEAP))) == execute(ontology_store, request(CHEAP))
     with pytest.raises(SyntaxError):
         asyncio.run(executor.run(request("SELECT * WHERE { ?s ?p }")))
+
+
+def _spin(_store: object, seconds: float) -> None:
+    """A Python job that runs past any limit used here (time.sleep would do too)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def _count(store: OxigraphStore, name: str) -> int:
+    if name == "bad":
+        raise QueryError("no such thing", param="kind")
+    return len(store)
+
+
+def test_a_call_runs_in_a_worker_and_the_time_limit_stops_it(
+        ontology_store: OxigraphStore, make_executor: MakeExecutor) -> None:
+    executor = make_executor(workers=1, timeout=1.0)
+    (victim,) = executor.worker_pids()
+    assert asyncio.run(executor.call(_count, "triples")) == len(ontology_store)
+    with pytest.raises(QueryError) as refused:  # crosses back with the parameter it names
+        asyncio.run(executor.call(_count, "bad"))
+    assert refused.value.param == "kind"
+    assert executor.worker_pids() == [victim]
+    with pytest.raises(QueryTimeout, match=r"longer than 1 s"):
+        asyncio.run(executor.call(_spin, 60.0))
+    assert not alive(victim)  # the Python work was stopped with its process
+    assert executor.worker_pids() != [victim]

@@ -19,9 +19,11 @@ from markupsafe import escape
 
 from conftest import LiveServer
 from govgraph import cli
+from govgraph.analysis import network
 from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
 from govgraph.rdf.store import OxigraphStore
+from govgraph.web import networkview
 from govgraph.web.pages import VENDORED, vendored_file
 from test_registry_coverage import SEATS, pairs
 
@@ -184,6 +186,12 @@ def test_network_page_is_the_api_s_network(live_server: LiveServer, query: str) 
             assert str(escape(edge["quote"])) in table
     assert 'method="get" action="/network"' in page  # the filters work without JavaScript
     assert not re.search(r'src="https?://', page)
+    download = re.search(r'data-format="graphml"[^>]* href="([^"]+)"', page)
+    assert download, "a GraphML download"
+    served = httpx.get(live_server.url + download.group(1).replace("&amp;", "&"), timeout=60)
+    assert served.content == httpx.get(f"{live_server.url}/api/network", timeout=60, params={
+        **dict(p.split("=") for p in query.lstrip("?").split("&") if p),
+        "format": "graphml"}).content  # a whole network: its file /network/KIND.graphml
 
 
 def test_network_page_bad_filter(live_server: LiveServer) -> None:
@@ -274,6 +282,10 @@ def test_build_site(tmp_path: Path, shipped_store: OxigraphStore) -> None:
     assert (site / "dumps/govgraph.nt.gz").stat().st_size > 0
     assert b"void:Dataset" in (site / ".well-known/void").read_bytes()
     assert "govgraph-network" in (site / "network/index.html").read_text()
+    offline = json.loads((site / "network/data.json").read_bytes())
+    assert set(offline["networks"]) == set(networkview.OFFLINE_KINDS)
+    for kind in network.KINDS:  # the downloads of the offline network page
+        assert (site / f"network/{kind}.graphml").read_bytes().startswith(b"<?xml")
     for package, (_folder, names) in VENDORED.items():
         for name in names:
             assert (site / "static" / package / name).is_file() == \

@@ -8,16 +8,25 @@ process for the embedded store (:mod:`govgraph.querying.pool`) or a thread for a
 returns a :class:`QueryResponse`: bytes, complete before any HTTP status is sent, so a client
 never gets a 200 with a truncated body. Repeated requests may be answered from the
 :mod:`govgraph.querying.resultcache`.
+
+:meth:`ProcessExecutor.call` runs a Python function of the store (``/api/network``,
+``/api/diff``) the same way: admitted, in a worker process that the time limit kills (the
+embedded store), or in a thread whose answer the time limit drops (a remote store, whose own
+requests time out).
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from govgraph.querying.jobs import (
+    CallRequest,
+    Job,
     NotAcceptable,
     Overloaded,
     QueryRequest,
@@ -25,14 +34,15 @@ from govgraph.querying.jobs import (
     QueryTimeout,
     WorkerCrashed,
     execute,
+    run_job,
 )
 from govgraph.querying.pool import ProcessPool
 from govgraph.querying.resultcache import ResultCache
 from govgraph.rdf.store import Store
 
 #: Re-exported: the HTTP layer and the tests take everything about running queries from here.
-__all__ = ["NotAcceptable", "Overloaded", "ProcessExecutor", "QueryRequest", "QueryResponse",
-           "QueryTimeout", "WorkerCrashed", "execute"]
+__all__ = ["CallRequest", "NotAcceptable", "Overloaded", "ProcessExecutor", "QueryRequest",
+           "QueryResponse", "QueryTimeout", "WorkerCrashed", "execute"]
 
 
 class ProcessExecutor:
@@ -83,11 +93,17 @@ class ProcessExecutor:
         if self.cache is not None and (kept := self.cache.get(request)) is not None:
             return kept
         response = await self._run(request)
+        assert isinstance(response, QueryResponse)
         if self.cache is not None:
             self.cache.put(request, response)
         return response
 
-    async def _run(self, request: QueryRequest) -> QueryResponse:
+    async def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(store, *args)`` within the time limit (:class:`CallRequest`: module-level
+        function, picklable arguments and value); never cached."""
+        return await self._run(CallRequest(function, args))
+
+    async def _run(self, request: Job) -> object:
         with self._lock:
             if self._closed:
                 raise Overloaded("the query service is shutting down")
@@ -95,23 +111,24 @@ class ProcessExecutor:
                 raise Overloaded("too many queries are running or waiting; try again later")
             self._admitted += 1
             cancelled = threading.Event()
-            future: Future[QueryResponse]
+            future: Future[object]
             if self._pool is not None:
                 future = self._threads.submit(self._pool.call, request, self.timeout, cancelled)
             else:
-                future = self._threads.submit(execute, self._store, request)
+                future = self._threads.submit(run_job, self._store, request)
         future.add_done_callback(self._release)  # outside the lock: it may run at once
         try:
             if self._pool is not None:  # the pool enforces the time limit itself
                 return await asyncio.wrap_future(future)
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError as exc:
-            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s") from exc
+            raise QueryTimeout(f"the {'query' if isinstance(request, QueryRequest) else 'work'} "
+                               f"ran longer than {self.timeout:g} s") from exc
         except asyncio.CancelledError:
             cancelled.set()  # the client went away: stop its query too
             raise
 
-    def _release(self, _future: Future[QueryResponse]) -> None:
+    def _release(self, _future: Future[object]) -> None:
         with self._lock:
             self._admitted -= 1
 

@@ -2,13 +2,16 @@
 
 :func:`execute` runs one :class:`QueryRequest` on a store and serializes the (capped) result; the
 executor (:mod:`govgraph.querying.executor`) calls it in a worker process
-(:mod:`govgraph.querying.pool`) or a thread.
+(:mod:`govgraph.querying.pool`) or a thread. A :class:`CallRequest` is the other kind of job: a
+Python function of the store (a network, a diff: several named queries and the work on their
+rows), run the same way by :func:`run_job`, so that the time limit stops it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -60,6 +63,26 @@ class QueryResponse:
     truncated: bool
     #: Answered from the :class:`~govgraph.querying.resultcache.ResultCache`, not run again.
     cached: bool = False
+
+
+@dataclass(frozen=True)
+class CallRequest:
+    """``function(store, *args)`` as a job. The function is module-level and the arguments and
+    its value picklable: they cross to a worker process and back."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+
+#: What the executor runs.
+Job = QueryRequest | CallRequest
+
+
+def run_job(store: Store, job: Job) -> Any:
+    """A query's :class:`QueryResponse`, or a call's value."""
+    if isinstance(job, CallRequest):
+        return job.function(store, *job.args)
+    return execute(store, job)
 
 
 def execute(store: Store, request: QueryRequest) -> QueryResponse:

@@ -34,25 +34,29 @@ import pyoxigraph as ox
 
 from govgraph.querying.binding import Term
 from govgraph.querying.jobs import (
+    CallRequest,
+    Job,
     Overloaded,
     QueryRequest,
-    QueryResponse,
     QueryTimeout,
     WorkerCrashed,
-    execute,
+    run_job,
 )
 from govgraph.rdf.store import OxigraphStore, Store
 
-#: A query request as it crosses to a worker: formats travel as media types.
+#: A query request as it crosses to a worker: formats travel as media types (a call crosses
+#: as it is).
 _Wire: TypeAlias = tuple[str, str | None, str | None, dict[str, Term],
-                         tuple[str, ...] | None, tuple[str, ...] | None, int]
+                         tuple[str, ...] | None, tuple[str, ...] | None, int] | CallRequest
 #: A worker's reply: ("ok", QueryResponse) or ("error", exception), and whether the worker
 #: should be retired (it holds too much memory of its own).
 _Reply: TypeAlias = tuple[str, Any, bool]
 _POLL = 0.05  # seconds between checks for a cancelled request while a query runs
 
 
-def _to_wire(request: QueryRequest) -> _Wire:
+def _to_wire(request: Job) -> _Wire:
+    if isinstance(request, CallRequest):
+        return request
     return (request.sparql,
             request.tabular.media_type if request.tabular is not None else None,
             request.graph.media_type if request.graph is not None else None,
@@ -60,7 +64,9 @@ def _to_wire(request: QueryRequest) -> _Wire:
             request.max_rows)
 
 
-def _from_wire(wire: _Wire) -> QueryRequest:
+def _from_wire(wire: _Wire) -> Job:
+    if isinstance(wire, CallRequest):
+        return wire
     sparql, tabular, graph, substitutions, default_graphs, named_graphs, max_rows = wire
     return QueryRequest(
         sparql,
@@ -126,8 +132,8 @@ class ProcessPool:
         with self._cond:
             return sorted(self._live)
 
-    def call(self, request: QueryRequest, timeout: float,
-             cancelled: threading.Event) -> QueryResponse:
+    def call(self, request: Job, timeout: float, cancelled: threading.Event) -> object:
+        """The job's value (:func:`govgraph.querying.jobs.run_job`), run in a worker."""
         worker = self._checkout(timeout)
         try:
             status, value, spent = self._exchange(worker, _to_wire(request), timeout, cancelled)
@@ -139,7 +145,6 @@ class ProcessPool:
         else:
             self._checkin(worker)
         if status == "ok":
-            assert isinstance(value, QueryResponse)
             return value
         assert isinstance(value, BaseException)
         raise value
@@ -385,7 +390,7 @@ def _worker_main(store: Store, store_path: Path | None, zygote: int,
             return
         started = time.monotonic()
         try:
-            answer: tuple[str, Any] = ("ok", execute(store, _from_wire(wire)))
+            answer: tuple[str, Any] = ("ok", run_job(store, _from_wire(wire)))
         except Exception as exc:
             answer = ("error", _portable(exc))
         # Only a long query can have made the worker big; reading the figure costs ~0.1 ms.

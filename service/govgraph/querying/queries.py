@@ -20,10 +20,12 @@ reads as "no filter".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -47,6 +49,10 @@ class QueryError(ValueError):
     def __init__(self, message: str, *, param: str | None = None) -> None:
         self.param = param
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its parameter (it crosses back from a query worker process)."""
+        return (functools.partial(QueryError, param=self.param), (str(self),))
 
 
 @dataclass(frozen=True)

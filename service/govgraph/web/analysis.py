@@ -6,13 +6,15 @@ the other ``/api`` routes (JSON unless asked otherwise); a bad parameter is 422 
 acceptable format 406, a remote store's failure 502/504 (:mod:`govgraph.web.errors`). Answers
 carry an ``ETag`` of the dataset version and the request, so a repeated request can be 304.
 
-The work runs in a thread (the event loop keeps serving); the node attributes of the networks,
-most of their cost, are kept once per dataset version.
+The work runs as a job of the app's query executor (:meth:`ProcessExecutor.call
+<govgraph.querying.executor.ProcessExecutor.call>`): admitted with the SPARQL queries, in a
+worker process that the service's time limit stops (503 with ``Retry-After``, as for
+``/sparql``). The node attributes of the networks, most of their cost, are computed the same
+way once per dataset version and kept; they travel to the job with its parameters.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,13 +22,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from govgraph import formats
 from govgraph.analysis import diff, network
 from govgraph.formats import Output, Product
 from govgraph.querying import queries
-from govgraph.querying.jobs import QueryTimeout
 from govgraph.querying.queries import Param, QueryError
 from govgraph.rdf.store import Store, version_of
 from govgraph.web import conneg, etags
@@ -42,10 +42,15 @@ class Served:
     name: Product
     #: parameters, typed as those of the named queries (checked and normalised the same way)
     params: tuple[Param, ...]
-    #: the product in a format, from the store, the (normalised) values and the app's cache
-    make: Callable[[Store, Mapping[str, str], VersionCache, str], bytes]
+    #: the product in a format, from the store, the (normalised) values, the format's name and
+    #: the node attributes (:func:`actors`; None when ``actors`` is false). Module-level: it
+    #: runs in a worker process.
+    make: Callable[[Store, Mapping[str, str], str, Mapping[str, Mapping[str, str]] | None],
+                   bytes]
     #: a working value of some parameters, for the API documentation
     example: Mapping[str, str]
+    #: whether ``make`` takes the node attributes of the networks
+    actors: bool = False
 
     def values(self, request: Request) -> dict[str, str]:
         """The request's parameters, checked (:meth:`check`)."""
@@ -106,24 +111,43 @@ class Served:
                 504: {"description": "The remote SPARQL store did not answer in time"}}
 
 
+ACTORS = "network-actors"
+
+
 def actors(store: Store, cache: VersionCache) -> dict[str, dict[str, str]]:
     """The node attributes of the networks (:func:`govgraph.analysis.network.node_attributes`),
     kept once per dataset version."""
-    return cache.get(store, "network-actors", lambda: network.node_attributes(store))
+    return cache.get(store, ACTORS, lambda: network.node_attributes(store))
 
 
 def graph(store: Store, values: Mapping[str, str], cache: VersionCache) -> network.Graph:
-    """The network of checked values (:meth:`Served.check` of :data:`NETWORK`)."""
-    scope = network.Scope(as_of=values.get("as_of"), region=values.get("region"),
-                          forum_kind=values.get("forum_kind"))
-    return network.build(store, values["kind"], scope, actors(store, cache))
+    """The network of checked values (:meth:`Served.check` of :data:`NETWORK`) for the pages; a
+    whole network (no filter: the page's first view, the static site's files) is kept once per
+    dataset version. Callers never change the graph."""
+    kind = values["kind"]
+    if _scope(values) == network.Scope():
+        return cache.get(store, f"network:{kind}", lambda: _graph(store, values,
+                                                                  actors(store, cache)))
+    return _graph(store, values, actors(store, cache))
 
 
-def _network(store: Store, values: Mapping[str, str], cache: VersionCache, fmt: str) -> bytes:
-    return network.write(graph(store, values, cache), fmt)
+def _scope(values: Mapping[str, str]) -> network.Scope:
+    return network.Scope(as_of=values.get("as_of"), region=values.get("region"),
+                         forum_kind=values.get("forum_kind"))
 
 
-def _diff(store: Store, values: Mapping[str, str], _cache: VersionCache, fmt: str) -> bytes:
+def _graph(store: Store, values: Mapping[str, str],
+           attrs: Mapping[str, Mapping[str, str]] | None) -> network.Graph:
+    return network.build(store, values["kind"], _scope(values), attrs)
+
+
+def _network(store: Store, values: Mapping[str, str], fmt: str,
+             attrs: Mapping[str, Mapping[str, str]] | None) -> bytes:
+    return network.write(_graph(store, values, attrs), fmt)
+
+
+def _diff(store: Store, values: Mapping[str, str], fmt: str,
+          _attrs: Mapping[str, Mapping[str, str]] | None) -> bytes:
     window = diff.Window(values["from"], values["to"], values.get("forum"),
                          values.get("include_subforums") == "true")
     return diff.write(diff.diff(store, window), fmt)
@@ -141,7 +165,7 @@ NETWORK = Served("network", (
     Param("as_of", "date", "Only the seats valid on this date (a seat without dates is kept)"),
     Param("region", "iri", "Only the forums this region reaches (named query region-forums)"),
     Param("forum_kind", "iri", "Only forums of this kind"),
-), _network, {"kind": "bodies", "as_of": "2022-06-30"})
+), _network, {"kind": "bodies", "as_of": "2022-06-30"}, actors=True)
 
 DIFF = Served("diff", _seat_changes_params(), _diff, {
     "forum": "forum/ctssm-bologna", "include_subforums": "true", "from": "2022-01-01",
@@ -166,17 +190,18 @@ async def answer(request: Request, product: Served) -> Response:
                f'inline; filename="govgraph-{product.name}.{out.suffix}"'}
     if etags.fresh(request, tag):
         return etags.not_modified(headers)
-    cache = cache_of(request)
-    limit = request.app.state.settings.timeout
+    executor = request.app.state.executor
+    attrs = None
+    if product.actors:
+        cache = cache_of(request)
+        attrs = cache.known(store, ACTORS)
+        if attrs is None:  # once per dataset version, a job of its own
+            found = await executor.call(network.node_attributes)
+            attrs = cache.get(store, ACTORS, lambda: found)
     try:
-        # the service's time limit bounds the answer (a thread cannot be stopped: what it
-        # computes after the limit is dropped)
-        body = await asyncio.wait_for(
-            run_in_threadpool(product.make, store, values, cache, out.name), limit)
+        body = await executor.call(product.make, dict(values), out.name, attrs)
     except QueryError as exc:
         return param_error(exc)
-    except TimeoutError as exc:
-        raise QueryTimeout(f"the {product.name} took longer than {limit:g} s") from exc
     textual = out.media_type.startswith("text/") or out.media_type.endswith(("json", "xml"))
     return Response(body, media_type=out.media_type + ("; charset=utf-8" if textual else ""),
                     headers=headers)

@@ -16,7 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -229,6 +229,11 @@ class VersionCache:
         self._version: str | None = None
         self._values: dict[str, object] = {}
         self._lock = threading.Lock()
+
+    def known(self, store: Store, key: str) -> Any:
+        """The value kept for ``key`` in the store's version, or None."""
+        with self._lock:
+            return self._values.get(key) if store.version == self._version else None
 
     def get(self, store: Store, key: str, compute: Callable[[], T]) -> T:
         with self._lock:

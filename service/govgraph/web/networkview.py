@@ -1,7 +1,11 @@
 """What the ``/network`` page shows: the network of ``/api/network`` for the filters in the URL
 (kind, as of, region, forum kind), as a table of its edges that needs no JavaScript, and as the
 node-link JSON ``static/network.js`` draws with Cytoscape.js (the same bytes as
-``/api/network?format=json``)."""
+``/api/network?format=json``).
+
+Without ``/api`` (the static site of ``govgraph build-site``) the script filters by itself the
+data of :func:`offline_data` (``/network/data.json``): the unfiltered seat networks, the kind of
+each forum and the forums each region reaches."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govgraph.analysis import network
+from govgraph.analysis.rows import run as rows_of
+from govgraph.analysis.rows import text
 from govgraph.querying.queries import QueryError
 from govgraph.web import analysis
 from govgraph.web.linkeddata import VersionCache
@@ -78,3 +84,25 @@ def network_view(ctx: Context, query: Mapping[str, str], cache: VersionCache
     values["nodes"] = graph.number_of_nodes()
     values["network"] = json.loads(network.write(graph, "json"))
     return values
+
+
+#: The kinds the offline data holds; ``bodies`` is projected from ``bodies-forums`` by the script.
+OFFLINE_KINDS = tuple(k for k in network.KINDS if k != "bodies")
+
+
+def offline_data(ctx: Context, cache: VersionCache) -> dict[str, Any]:
+    """What ``static/network.js`` filters without ``/api``: the networks of
+    :data:`OFFLINE_KINDS` without filters (node-link JSON: each seat edge has its ``forum``,
+    ``start`` and ``end``), ``forumKinds`` (forum → its classification) and ``regions``
+    (region → the forums it reaches, the rows of ``region-forums``)."""
+    attrs = analysis.actors(ctx.store, cache)
+    regions: dict[str, set[str]] = {}
+    for row in rows_of(ctx.store, "region-forums"):
+        regions.setdefault(text(row, "region") or "", set()).add(text(row, "forum") or "")
+    return {
+        "networks": {kind: json.loads(network.write(analysis.graph(
+            ctx.store, {"kind": kind}, cache), "json")) for kind in OFFLINE_KINDS},
+        "forumKinds": {iri: a["classification"] for iri, a in attrs.items()
+                       if a.get("kind") == "forum" and a.get("classification")},
+        "regions": {r: sorted(forums) for r, forums in sorted(regions.items())},
+    }

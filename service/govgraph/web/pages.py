@@ -14,6 +14,7 @@ are in :mod:`govgraph.web.views`; :mod:`govgraph.web.site` writes all of it as a
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from govgraph import __version__, formats
+from govgraph.analysis import network
 from govgraph.authoring import lookup
 from govgraph.formats import Format
 from govgraph.querying import queries
@@ -242,6 +244,26 @@ def network_page(request: Request, _path: str, _fmt: Format | None) -> Response:
                        cytoscape=(cytoscape_dir() / CYTOSCAPE_FILES[0]).is_file(), **values)
 
 
+def network_file(request: Request, name: str) -> Response:
+    """``/network/data.json``: what the ``/network`` page's script filters without ``/api``
+    (:func:`govgraph.web.networkview.offline_data`); ``/network/KIND.SUFFIX``: a whole network
+    in a format (the bytes of ``/api/network?kind=KIND&format=F``). Both kept per dataset
+    version; the static site writes them."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+    cache = analysis.cache_of(request)
+    if name == "data.json":
+        body = cache.get(ctx.store, "network-offline", lambda: json.dumps(
+            networkview.offline_data(ctx, cache), ensure_ascii=False).encode())
+        return Response(body, media_type="application/json")
+    kind, _, suffix = name.rpartition(".")
+    out = next((o for o in network.FORMATS.values() if o.suffix == suffix), None)
+    if kind not in network.KINDS or out is None:
+        return missing(request)
+    return Response(network.write(analysis.graph(ctx.store, {"kind": kind}, cache), out.name),
+                    media_type=out.media_type)
+
+
 @dataclass(frozen=True)
 class Page:
     """A page: its address, the view that answers it, and how the static site writes it."""
@@ -356,6 +378,7 @@ def router() -> APIRouter:
         r.add_api_route(page.path, page_handler(page), methods=["GET"])
         if page.rdf_files:
             r.add_api_route(page.path + ".{suffix}", page_file_handler(page), methods=["GET"])
+    r.add_api_route("/network/{name}", network_file, methods=["GET"])
     r.add_api_route("/id/{rest:path}", entity, methods=["GET"])
     r.add_api_route("/dumps/{name}", dump, methods=["GET"])
     r.add_api_route("/static/{package}/{name}", vendored, methods=["GET"])

@@ -1,14 +1,20 @@
 """The static site: every page, RDF description, dump and metadata file of the service,
 fetched through the ASGI app and written under a folder (``govgraph build-site``).
+
+The ``/network`` page works there without ``/api``: the site holds ``network/data.json``, which
+its script filters, and each network kind unfiltered in every format (``network/KIND.SUFFIX``,
+the bytes of ``/api/network?kind=KIND&format=F``) for its downloads: the service's own paths.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from govgraph import formats
+from govgraph.analysis import network
 from govgraph.rdf.store import Store
 from govgraph.web import linkeddata, texts
 from govgraph.web.linkeddata import IriMap
@@ -37,10 +43,11 @@ async def _get(app: Any, path: str, accept: str) -> tuple[int, bytes]:
     return status, bytes(body)
 
 
-def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
+def build_site(app: Any, store: Store, out: Path, base_iri: str,
+               wanted: Callable[[str], bool] = lambda _path: True) -> list[Path]:
     """Write the pages of :data:`govgraph.web.pages.PAGES` (``index.html`` under each path) and
-    their RDF files, the RDF of every entity, the dumps and the static files under ``out``;
-    returns the files written."""
+    their RDF files, the RDF of every entity, the dumps, the static files and the network data
+    under ``out``; returns the files written. ``wanted``: only the paths it accepts."""
     suffixes = [f.suffix for f in formats.pages()]
     targets: list[tuple[str, str, str]] = []
     for page in PAGES:
@@ -54,6 +61,9 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
     targets += [(f"/dumps/govgraph.{f.suffix}{gz}", "*/*", f"dumps/govgraph.{f.suffix}{gz}")
                 for f in formats.dumps() for gz in ("", ".gz")]
     targets += [(p, "*/*", p[1:]) for p in texts.paths()]
+    targets += [(f"/network/{name}", "*/*", f"network/{name}") for name in (
+        "data.json", *(f"{kind}.{f.suffix}" for kind in network.KINDS
+                       for f in network.FORMATS.values()))]
     iris = IriMap(base_iri)
     for iri in linkeddata.entities(store, base_iri + "id/"):
         path = iris.path(iri)
@@ -65,6 +75,8 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str) -> list[Path]:
     async def fetch_all() -> list[Path]:
         written: list[Path] = []
         for path, accept, name in targets:
+            if not wanted(path):
+                continue
             status, body = await _get(app, path, accept)
             if status == 200:
                 target = out / name

@@ -1,8 +1,11 @@
 /* The /network page: the network of /api/network drawn with Cytoscape.js (served by this service
    from the npm package). The page embeds the network of its URL's filters; changing a filter
-   asks /api/network again and redraws the drawing and the table. A node opens its page; a link
-   shows its role, dates, source document and quoted sentence. Without JavaScript the form and
-   the table work alone. */
+   asks /api/network again and redraws the drawing and the table. Where there is no /api (the
+   static site of govgraph build-site: /api/network answers 404), the script filters
+   /network/data.json itself (filtered(): the one place it does) and the downloads are the whole
+   network of the kind (network/KIND.SUFFIX). A node opens its page; a link shows its role,
+   dates, source document and quoted sentence. Without JavaScript the form and the table work
+   alone. */
 (function () {
   "use strict";
   var data = document.getElementById("govgraph-network");
@@ -149,31 +152,125 @@
     window.govgraphNetwork = cy;
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var params = new URLSearchParams();
-    var lang = "";
-    new FormData(form).forEach(function (value, key) {
-      if (key === "lang") { lang = value; } else if (value) { params.set(key, value); }
+  /* --- without /api: the filters of /api/network, applied to /network/data.json --------- */
+
+  function validOn(e, day) {
+    /* the as_of rule of queries/representations.rq: dates keep their precision and are compared
+       on their common prefix; a seat without a start or an end is kept */
+    return (!e.start || day.slice(0, e.start.length) >= e.start) &&
+      (!e.end || day.slice(0, e.end.length) <= e.end);
+  }
+
+  function project(edges, base) {
+    /* the bodies network (analysis/network.py _project): principals linked by their forums */
+    var byForum = {};
+    edges.forEach(function (e) {
+      var forum = byForum[e.forum] = byForum[e.forum] || {};
+      (forum[e.source] = forum[e.source] || []).push(e);
     });
-    var query = params.toString();
-    document.querySelectorAll("a.api[data-format]").forEach(function (a) {
-      a.href = "/api/network?" + (query ? query + "&" : "") + "format=" + a.dataset.format;
+    var used = {}, links = {};
+    function add(set, value) { if (value) { set[value] = true; } }
+    Object.keys(byForum).forEach(function (forum) {
+      var principals = Object.keys(byForum[forum]).sort();
+      principals.forEach(function (a, i) {
+        used[a] = true;
+        principals.slice(i + 1).forEach(function (b) {
+          var key = a + " " + b;
+          var link = links[key] = links[key] || { source: a, target: b, forums: {},
+            forumLabels: {}, seats: {}, documents: {} };
+          add(link.forums, forum);
+          byForum[forum][a].concat(byForum[forum][b]).forEach(function (r) {
+            add(link.forumLabels, r.forumLabel || forum);
+            add(link.seats, r.seat);
+            add(link.documents, r.sourceDocument);
+          });
+        });
+      });
     });
+    function joined(set, separator) { return Object.keys(set).sort().join(separator); }
+    return { directed: false, multigraph: false, graph: {},
+      nodes: base.nodes.filter(function (n) { return used[n.id]; }),
+      edges: Object.keys(links).map(function (key) {
+        var l = links[key];
+        return { source: l.source, target: l.target, weight: Object.keys(l.forums).length,
+          forums: joined(l.forums, " "), forumLabels: joined(l.forumLabels, "; "),
+          seats: joined(l.seats, " "), sourceDocuments: joined(l.documents, " ") };
+      }) };
+  }
+
+  function filtered(data, filters) {
+    /* the network of these filters (kind, as_of, region, forum_kind) from the offline data */
+    var kind = filters.kind || "bodies-forums";
+    var base = data.networks[kind === "bodies" ? "bodies-forums" : kind];
+    if (!base) { throw new Error("no network kind " + kind); }
+    var reach = {};
+    (data.regions[filters.region] || []).forEach(function (f) { reach[f] = true; });
+    var edges = base.edges.filter(function (e) {
+      return (!filters.as_of || validOn(e, filters.as_of)) &&
+        (!filters.region || reach[e.forum] === true) &&
+        (!filters.forum_kind || data.forumKinds[e.forum] === filters.forum_kind);
+    });
+    if (kind === "bodies") { return project(edges, base); }
+    var used = {};
+    edges.forEach(function (e) { used[e.source] = used[e.target] = true; });
+    return { directed: base.directed, multigraph: base.multigraph, graph: base.graph,
+      nodes: base.nodes.filter(function (n) { return used[n.id]; }), edges: edges };
+  }
+
+  var offline = null;  /* the offline data (a promise), once /api/network answered 404 */
+  function offlineData() {
+    offline = offline || fetch("/network/data.json").then(function (answer) {
+      if (!answer.ok) { throw new Error("/network/data.json: " + answer.status); }
+      return answer.json();
+    });
+    return offline;
+  }
+  /* for the tests and the console: the network of some filters, filtered here */
+  window.govgraphFilter = function (filters) {
+    return offlineData().then(function (data) { return filtered(data, filters); });
+  };
+
+  function fetchNetwork(filters) {
+    if (offline) { return window.govgraphFilter(filters); }
+    var params = new URLSearchParams(filters);
     params.set("format", "json");
-    fetch("/api/network?" + params.toString(), { headers: { Accept: "application/json" } })
+    return fetch("/api/network?" + params.toString(), { headers: { Accept: "application/json" } })
       .then(function (answer) {
+        if (answer.status === 404) { return window.govgraphFilter(filters); }
         return answer.json().then(function (body) {
           if (!answer.ok) { throw new Error(typeof body.detail === "string" ? body.detail
             : body.detail.map(function (d) { return d.msg; }).join("; ")); }
           return body;
         });
-      })
+      });
+  }
+
+  function downloads(filters) {
+    /* a whole network (no filter but the kind, or no /api) is a file of its own */
+    var query = new URLSearchParams(filters).toString();
+    var whole = offline || Object.keys(filters).every(function (k) { return k === "kind"; });
+    document.querySelectorAll("a.api[data-format]").forEach(function (a) {
+      a.href = whole ? "/network/" + (filters.kind || "bodies-forums") + "." + a.dataset.suffix
+        : "/api/network?" + (query ? query + "&" : "") + "format=" + a.dataset.format;
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var filters = {};
+    var lang = "";
+    new FormData(form).forEach(function (value, key) {
+      if (key === "lang") { lang = value; } else if (value) { filters[key] = value; }
+    });
+    var query = new URLSearchParams(filters).toString();
+    fetchNetwork(filters)
       .then(function (network) {
+        downloads(filters);
         fill(network);
         draw(network);
+        if (offline) { status.textContent += " · " + labels.offline; }
         var url = (lang ? "lang=" + encodeURIComponent(lang) + "&" : "") + query;
-        history.replaceState(null, "", "/network" + (url ? "?" + url.replace(/&$/, "") : ""));
+        history.replaceState(null, "", location.pathname + (url ? "?" + url.replace(/&$/, "") : ""));
       })
       .catch(function (error) {
         status.textContent = "";
@@ -182,4 +279,15 @@
   });
 
   draw(page.network);
+  /* a static page is the same whatever its URL's filters: apply them here */
+  var asked = new URLSearchParams(location.search);
+  var differs = false;
+  Array.prototype.forEach.call(form.elements, function (field) {
+    if (!field.name || field.name === "lang" || !asked.has(field.name)) { return; }
+    if (asked.get(field.name) !== (page.filters[field.name] || "")) {
+      field.value = asked.get(field.name);
+      differs = true;
+    }
+  });
+  if (differs) { form.requestSubmit(); }
 })();
