@@ -25,7 +25,8 @@ from govgraph.web.site import build_site
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-dev-shm-usage"]  # a container's small /dev/shm crashes the renderer
 
 pytestmark = [
     pytest.mark.slow,
@@ -98,9 +99,10 @@ def test_query_page_runs_a_named_query(page: Any, live_server: LiveServer) -> No
 
 
 def keep(page: Any, folder: Path, name: str) -> Path:
-    """A full-page screenshot in the test's own folder; its path is printed (pytest -s)."""
+    """A screenshot of the window in the test's own folder; its path is printed (pytest -s).
+    Not the full page: the network's seat table makes it thousands of pixels tall."""
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     print(f"screenshot: {path}")
     return path
 
