@@ -4,14 +4,14 @@ each with its source and quote.
 
 Dates keep their precision, and the window is read the way ``as_of`` reads a date in the named
 queries: a seat starting "2022-04" is already held on 2022-04-10. "Started" means not yet held on
-``start`` but held on ``end``; "ended" the reverse. That rule lives in one place, the named
-query ``seat-changes``, which lists the changes of seats and offices alike; this module reads
-its rows and who held what on each date, and writes them.
+``start`` but held on ``end``; "ended" the reverse. The seats are read from the named queries
+``seat-changes`` (the changes) and ``representations`` (who held what on each date).
 
-What can be held is :data:`HOLDINGS`, each with its kind of row of ``seat-changes`` and the
-named query of who held it on a date: seats (``representations``) and offices
-(``office-holders``: presidents, vice-presidents, secretaries elected or appointed in a forum,
-with the appointment's kind).
+What can be held is :data:`HOLDINGS`, each with the two functions that read it: seats (the
+named queries ``seat-changes`` and ``representations``) and offices (``office-holders``:
+presidents, vice-presidents, secretaries elected or appointed in a forum, with the
+appointment's kind). Offices have no changes query: their starts and ends are put in the window
+by :func:`in_window`, the rule ``seat-changes`` states in SPARQL.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from govgraph import formats
 from govgraph.analysis.rows import Row, text
 from govgraph.analysis.rows import run as rows_of
 from govgraph.querying.queries import QueryError, get
-from govgraph.rdf.namespaces import GG, expand_id
+from govgraph.rdf.namespaces import expand_id
 from govgraph.rdf.store import Store
 
 
@@ -83,8 +83,8 @@ class Holdings:
     """One thing that can be held in a forum, and how to read it."""
 
     what: str
-    #: the changes among the rows of ``seat-changes`` (all kinds: it keeps its own)
-    changes: Callable[[list[Row]], list[Change]]
+    #: the changes within a window
+    changes: Callable[[Store, Window], list[Change]]
     #: who held what in the window's forums on one date
     held: Callable[[Store, Window, str], list[Holding]]
 
@@ -131,21 +131,11 @@ def _seats(rows: Iterable[Row], forum_column: str) -> list[tuple[Holding, Row]]:
     return found
 
 
-OFFICE_HOLDING = GG + "OfficeHolding"
-
-
-def _is_office(row: Row) -> bool:
-    return text(row, "seatType") == OFFICE_HOLDING
-
-
-def _change(row: Row, holding: Holding) -> Change:
-    return Change(change=text(row, "change") or "", date=text(row, "date") or "",
-                  holding=holding)
-
-
-def _seat_changes(rows: list[Row]) -> list[Change]:
-    return [_change(first, holding)
-            for holding, first in _seats([r for r in rows if not _is_office(r)], "inForum")]
+def _seat_changes(store: Store, window: Window) -> list[Change]:
+    rows = rows_of(store, "seat-changes", {**window.params(), "from": window.start,
+                                           "to": window.end})
+    return [Change(change=text(first, "change") or "", date=text(first, "date") or "",
+                   holding=holding) for holding, first in _seats(rows, "inForum")]
 
 
 def _forums(store: Store, window: Window) -> Sequence[str | None]:
@@ -172,23 +162,19 @@ SEATS = Holdings("seat", _seat_changes, _seats_held)
 
 # --- offices -----------------------------------------------------------------------------------
 
-def _office(row: Row, holder: str, forum: str) -> Holding:
-    """An office-holding from a row of ``office-holders`` (``person``, ``organization``) or of
-    ``seat-changes`` (``agent``, ``inForum``)."""
-    return Holding(
-        what="office", node=text(row, "holding") or text(row, "seat") or "",
-        holder=text(row, holder) or "",
-        holderLabel=text(row, f"{holder}Label") or text(row, holder) or "",
-        forum=text(row, forum) or "", forumLabel=text(row, f"{forum}Label") or "",
-        role=text(row, "role"), roleLabel=text(row, "roleLabel"),
-        start=text(row, "start"), end=text(row, "end"), source=text(row, "source"),
-        sourceLabel=text(row, "sourceLabel"), quote=text(row, "quote"),
-        appointment=text(row, "appointment"),
-        appointmentKindLabel=text(row, "appointmentKindLabel"))
+def in_window(change: str, date: str, window: Window) -> bool:
+    """Whether a start ("started") or end ("ended") stated as ``date`` falls in the window, read
+    as ``seat-changes`` reads it: dates compared on their common prefix; started: not valid on
+    the first date (from < start), valid on the second (start <= to); ended: valid on the
+    first (from <= end), no longer on the second (end < to)."""
+    first, second = window.start[:len(date)], window.end[:len(date)]
+    if change == "started":
+        return first < date <= second
+    return first <= date < second
 
 
-def _offices(store: Store, window: Window, date: str) -> list[Holding]:
-    """The office-holdings in the window's forums held on ``date``, one each."""
+def _offices(store: Store, window: Window, date: str | None) -> list[Holding]:
+    """The office-holdings in the window's forums (held on ``date``; None: all), one each."""
     rows: list[Row] = []
     for forum in _forums(store, window):
         params = {k: v for k, v in (("forum", forum), ("as_of", date)) if v}
@@ -199,16 +185,23 @@ def _offices(store: Store, window: Window, date: str) -> list[Holding]:
     by_holding: dict[str, Row] = {}
     for row in rows:
         by_holding.setdefault(text(row, "holding") or "", row)
-    return [_office(row, "person", "organization") for row in by_holding.values()]
+    return [Holding(
+        what="office", node=node, holder=text(row, "person") or "",
+        holderLabel=text(row, "personLabel") or text(row, "person") or "",
+        forum=text(row, "organization") or "",
+        forumLabel=text(row, "organizationLabel") or "",
+        role=text(row, "role"), roleLabel=text(row, "roleLabel"),
+        start=text(row, "start"), end=text(row, "end"), source=text(row, "source"),
+        sourceLabel=text(row, "sourceLabel"), quote=text(row, "quote"),
+        appointment=text(row, "appointment"),
+        appointmentKindLabel=text(row, "appointmentKindLabel"),
+    ) for node, row in by_holding.items()]
 
 
-def _office_changes(rows: list[Row]) -> list[Change]:
-    """One change per office-holding and change (its first row: several appointments)."""
-    first: dict[tuple[str, str], Row] = {}
-    for row in rows:
-        if _is_office(row):
-            first.setdefault((text(row, "change") or "", text(row, "seat") or ""), row)
-    return [_change(row, _office(row, "agent", "inForum")) for row in first.values()]
+def _office_changes(store: Store, window: Window) -> list[Change]:
+    return [Change(change, date, holding) for holding in _offices(store, window, None)
+            for change, date in (("started", holding.start), ("ended", holding.end))
+            if date and in_window(change, date, window)]
 
 
 OFFICES = Holdings("office", _office_changes, _offices)
@@ -234,12 +227,10 @@ def diff(store: Store, window: Window) -> Diff:
     window = Window(start, end, window.forum and expand_id(window.forum),
                     window.include_subforums)
     result = Diff(window)
-    changed = rows_of(store, "seat-changes", {**window.params(), "from": window.start,
-                                              "to": window.end})
     for holdings in HOLDINGS:
         result.before += holdings.held(store, window, window.start)
         result.after += holdings.held(store, window, window.end)
-        result.changes += holdings.changes(changed)
+        result.changes += holdings.changes(store, window)
     order = {"ended": 0, "started": 1}
     result.changes.sort(key=lambda c: (c.date, order.get(c.change, 2), c.holding.forumLabel,
                                        c.holding.roleLabel or "", c.holding.holderLabel))
