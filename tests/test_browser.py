@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -18,8 +19,15 @@ from conftest import LiveServer
 from govgraph.analysis import network
 from govgraph.analysis.rows import run as rows_of
 from govgraph.analysis.rows import text
+from govgraph.authoring import lookup
 from govgraph.web.config import Settings
-from govgraph.web.pages import VIS_TIMELINE_JS, cytoscape_dir, vendored_file, yasgui_dir
+from govgraph.web.pages import (
+    SEARCH_LIMIT,
+    VIS_TIMELINE_JS,
+    cytoscape_dir,
+    vendored_file,
+    yasgui_dir,
+)
 from govgraph.web.site import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -163,12 +171,12 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def static_site(live_server: LiveServer, shipped_store: Any,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The static site's network page, its data and the static files (govgraph build-site,
-    only those paths), served by a plain HTTP server with no /api."""
+    """The static site's network and search pages, their data and the static files (govgraph
+    build-site, only those paths), served by a plain HTTP server with no /api."""
     site = tmp_path_factory.mktemp("site")
     def wanted(path: str) -> bool:
-        return path == "/network" or path.startswith(("/network/data", "/static/",
-                                                      "/network/bodies-forums."))
+        return path in ("/network", "/search") or path.startswith((
+            "/network/data", "/static/", "/network/bodies-forums.", "/search/index.json"))
 
     with ThreadPoolExecutor(1) as thread:  # Playwright's event loop runs in this one
         thread.submit(build_site, live_server.app, shipped_store, site, Settings().base_iri,
@@ -220,3 +228,32 @@ def test_static_network_page_filters_offline(browser: Any, static_site: str, shi
     finally:
         context.close()
     assert outside == [], f"requests left the site: {outside}"
+
+
+def test_static_search_ranks_as_the_service(browser: Any, static_site: str, shipped_store: Any,
+                                            tmp_path: Path) -> None:
+    """On the static site /search is a file: its script ranks /search/index.json as the
+    service's look-up (authoring.lookup.find) does, for names, word starts and codes."""
+    entities = lookup.index(shipped_store).folded()
+    coded = next(e for e in entities if e["codes"])
+    name = str(entities[len(entities) // 2]["labels"][0][0])
+    queries = [name, " ".join(w[:3] for w in name.split()[:2]), str(coded["codes"][0][1])[:3]]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(f"{static_site}/search/?q={quote(queries[0])}")
+        page.wait_for_selector("#search-status:not([hidden])")
+        expected = lookup.find(shipped_store, queries[0], limit=SEARCH_LIMIT)
+        assert expected, "the query is a name in the data"
+        assert page.locator("#search-results tbody tr").count() == len(expected)
+        assert page.locator("#search-results tbody a").first.get_attribute("title") == \
+            expected[0].entity.iri
+        keep(page, tmp_path, "search-static")
+        for q in queries:
+            found = page.evaluate("q => window.govgraphSearch(q).map(m => "
+                                  "[m.entity.iri, m.score, m.matched])", q)
+            assert found == [[m.entity.iri, m.score, m.matched] for m in
+                             lookup.find(shipped_store, q, limit=SEARCH_LIMIT)], q
+    finally:
+        context.close()
+

@@ -121,6 +121,16 @@ class Index:
             e.labels = sorted(set(e.labels), key=partial(label_order, e.iri))
             e.identifiers = sorted(set(e.identifiers))
 
+    def folded(self) -> list[dict[str, object]]:
+        """Every entity with its names and codes folded as :meth:`find` compares them: what a
+        script needs to answer the same look-up without the service (the static site's
+        ``/search``). ``labels[0]`` is the name a page shows; codes as ``[shown, folded]``."""
+        return [{"iri": e.iri, "kind": e.kind,
+                 "labels": [[text, fold(text)] for text, _lang in e.labels],
+                 "codes": [[f"{scheme} {code}".strip(), fold(code.split(":")[-1])]
+                           for scheme, code in e.identifiers]}
+                for e in sorted(self.entities, key=lambda e: e.iri)]
+
     def find(self, query: str, *, kind: str | None = None, limit: int = 20) -> list[Match]:
         wanted = fold(query)
         if not wanted:

@@ -228,10 +228,33 @@ def search_page(request: Request, _path: str, _fmt: Format | None) -> Response:
     site = site_of(request)
     ctx = site.ctx(request)
     q = request.query_params.get("q", "").strip()[:200]
-    found = lookup.find(ctx.store, q, limit=50) if q else []
+    found = lookup.find(ctx.store, q, limit=SEARCH_LIMIT) if q else []
     return site.render(ctx, "search.html", q=q, results=[
         {"link": ctx.link(m.entity.iri), "kind": m.entity.kind, "matched": m.matched}
         for m in found])
+
+
+#: The most results ``/search`` shows (the page and the static site's script alike).
+SEARCH_LIMIT = 50
+
+
+def search_index(request: Request) -> Response:
+    """``/search/index.json``: the look-up's entities with their folded names and codes, the
+    page address of each, the words that do not count and the result limit — what the
+    ``/search`` page's script ranks where there is no service (the static site)."""
+    site = site_of(request)
+    ctx = site.ctx(request)
+
+    def build() -> bytes:
+        entities = lookup.index(ctx.store).folded()
+        for entity in entities:
+            entity["href"] = ctx.link(str(entity["iri"])).href
+        return json.dumps({"limit": SEARCH_LIMIT, "stopwords": sorted(lookup.STOPWORDS),
+                           "same_words": lookup.SAME_WORDS, "entities": entities},
+                          ensure_ascii=False).encode()
+
+    return Response(site.cache.get(ctx.store, "search-index", build),
+                    media_type="application/json")
 
 
 def network_page(request: Request, _path: str, _fmt: Format | None) -> Response:
@@ -379,6 +402,7 @@ def router() -> APIRouter:
         if page.rdf_files:
             r.add_api_route(page.path + ".{suffix}", page_file_handler(page), methods=["GET"])
     r.add_api_route("/network/{name}", network_file, methods=["GET"])
+    r.add_api_route("/search/index.json", search_index, methods=["GET"])
     r.add_api_route("/id/{rest:path}", entity, methods=["GET"])
     r.add_api_route("/dumps/{name}", dump, methods=["GET"])
     r.add_api_route("/static/{package}/{name}", vendored, methods=["GET"])

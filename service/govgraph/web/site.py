@@ -61,6 +61,7 @@ def build_site(app: Any, store: Store, out: Path, base_iri: str,
     targets += [(f"/dumps/govgraph.{f.suffix}{gz}", "*/*", f"dumps/govgraph.{f.suffix}{gz}")
                 for f in formats.dumps() for gz in ("", ".gz")]
     targets += [(p, "*/*", p[1:]) for p in texts.paths()]
+    targets.append(("/search/index.json", "*/*", "search/index.json"))
     targets += [(f"/network/{name}", "*/*", f"network/{name}") for name in (
         "data.json", *(f"{kind}.{f.suffix}" for kind in network.KINDS
                        for f in network.FORMATS.values()))]
